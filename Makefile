@@ -1,0 +1,88 @@
+# plates: a flat Makefile (one pattern rule per kind of output).
+VERSION     = 0.1.0
+PROJECT_URL = https://github.com/plates-toolkit/plates
+PREFIX     ?= /usr/local
+MANPREFIX  ?= $(PREFIX)/share/man
+DESTDIR    ?=
+
+CMDS   = ht-ids
+COMMON = common/diag.o common/xmem.o common/buf.o common/io.o common/tsv.o \
+         common/json.o common/http.o common/htid.o common/hset.o
+UNITS  = tests/unit/test-tsv tests/unit/test-htid tests/unit/test-io \
+         tests/unit/test-json tests/unit/test-http-date tests/unit/test-buf
+TESTBINS = tests/unit/http-get
+
+PKGS    = libcurl yajl zlib libxml-2.0
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+CC      ?= cc
+OPT     ?= -O2
+CFLAGS  ?= $(OPT) -g
+WARN     = -std=c11 -Wall -Wextra -Werror -Wpedantic -Wshadow -Wstrict-prototypes
+DEFS     = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+           -DPLATES_VERSION='"$(VERSION)"' -DPLATES_URL='"$(PROJECT_URL)"'
+ifeq ($(SANITIZE),1)
+SAN      = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+endif
+ALL_CFLAGS = $(WARN) $(DEFS) $(CFLAGS) $(SAN) -Icommon $(PKG_CFLAGS)
+ALL_LDFLAGS = $(SAN) $(LDFLAGS)
+
+# Sanitized objects live apart, so switching SANITIZE never mixes builds.
+B = build$(if $(SAN),-san)
+BIN = bin$(if $(SAN),-san)
+
+.PHONY: all check unit lint bench demo clean install uninstall help deps
+all: $(addprefix $(BIN)/,$(CMDS)) $(addprefix $(B)/,$(UNITS) $(TESTBINS))
+
+$(B)/common/%.o: common/%.c common/*.h | $(B)/common
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+$(B)/libcommon.a: $(addprefix $(B)/,$(COMMON))
+	rm -f $@ && ar rcs $@ $^
+$(BIN)/%: cmd/%.c $(B)/libcommon.a common/*.h | $(BIN)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libcommon.a $(ALL_LDFLAGS) $(PKG_LIBS)
+$(B)/tests/unit/%: tests/unit/%.c tests/unit/tap.h $(B)/libcommon.a common/*.h | $(B)/tests/unit
+	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(B)/libcommon.a $(ALL_LDFLAGS) $(PKG_LIBS)
+$(B)/common $(B)/tests/unit $(BIN):
+	mkdir -p $@
+
+deps:
+	@scripts/deps
+
+# The README's test command: install what is missing, build, run every test.
+check: deps
+	@$(MAKE) --no-print-directory all
+	@BIN="$(CURDIR)/$(BIN)" UNITDIR="$(CURDIR)/$(B)/tests/unit" VALGRIND="$(VALGRIND)" \
+	    tests/run.sh
+
+lint: deps
+	mandoc -Tlint -W warning man/*.[0-9]
+	shellcheck scripts/deps tests/run.sh .ci/run
+
+bench: deps all
+	@scripts/bench
+
+demo: deps all
+	@scripts/demo
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANPREFIX)/man1 $(DESTDIR)$(MANPREFIX)/man7
+	install -m 755 $(addprefix $(BIN)/,$(CMDS)) $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 man/*.1 $(DESTDIR)$(MANPREFIX)/man1/
+	install -m 644 man/*.7 $(DESTDIR)$(MANPREFIX)/man7/
+
+uninstall:
+	cd $(DESTDIR)$(PREFIX)/bin && rm -f $(CMDS)
+	cd $(DESTDIR)$(MANPREFIX)/man1 && rm -f $(addsuffix .1,$(CMDS))
+	rm -f $(DESTDIR)$(MANPREFIX)/man7/plates.7
+
+clean:
+	rm -rf build build-san bin bin-san
+
+help:
+	@echo 'make [all]          build bin/ (SANITIZE=1: ASan+UBSan into bin-san/)'
+	@echo 'make check          install missing deps, build, run all tests (VALGRIND=1, SANITIZE=1)'
+	@echo 'make demo           run the pipelines against the bundled library replica'
+	@echo 'make bench          benchmarks'
+	@echo 'make lint           mandoc -Tlint and shellcheck'
+	@echo 'make install        PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)'

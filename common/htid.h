@@ -1,0 +1,24 @@
+/* htid: HathiTrust volume ids and pairtree "clean"/"unclean" (s2ppchars).
+ * An id is {namespace}.{local}: the namespace ends at the first '.'. */
+#ifndef PLATES_HTID_H
+#define PLATES_HTID_H
+
+#include <stddef.h>
+
+#include "buf.h"
+
+/* Split id into namespace and local id; 0 ok, -1 if there is no '.' or
+ * either part is empty. */
+int htid_split(const char *id, size_t *nslen, const char **local);
+/* Append the pairtree-cleaned form of s (escape, then / : . to = + ,). */
+void htid_clean(struct buf *b, const char *s, size_t len);
+/* Append the decoded form: = + , back to / : ., then ^xx to bytes.
+ * Returns -1 on a bad ^ escape. */
+int htid_unclean(struct buf *b, const char *s, size_t len);
+/* "{ns}.{clean(local)}": the folder HT gives a volume; -1 if not an id. */
+int htid_clean_id(struct buf *b, const char *id);
+/* Strip a handle or babel URL prefix from a raw id in place
+ * ("https://hdl.handle.net/2027/mdp.1" -> "mdp.1"); returns the id. */
+const char *htid_from_url(const char *s, size_t len, size_t *outlen);
+
+#endif

@@ -1,0 +1,841 @@
+/* http: GET over one libcurl multi handle; see http.h. */
+#include "http.h"
+
+#include <ctype.h>
+#include <curl/curl.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "xmem.h"
+
+#define ERRBODY_MAX (64 * 1024)
+
+struct host {
+	char *key;		/* scheme://host:port */
+	int conns, active;
+	double rate, burst, tokens;
+	double last;		/* when tokens were last refilled (s) */
+	double paused_until;	/* whole host waits until then (s) */
+	int blocked;		/* bot protection: no more requests */
+	int configured;
+	struct host *next;
+};
+
+struct req {
+	struct http *h;
+	char *url;
+	struct host *host;
+	const struct http_cb *cb;
+	void *arg;
+	CURL *easy;
+	int attempts;
+	double not_before;
+	int head_done;		/* head() called for this attempt */
+	int aborted;		/* a callback said stop */
+	int delivered;		/* body bytes delivered in this attempt */
+	unsigned long long bytes;
+	struct buf errbody;
+	char errbuf[CURL_ERROR_SIZE];
+	struct req *next;
+};
+
+struct http {
+	CURLM *multi;
+	struct http_opts o;
+	char *ua;
+	struct host *hosts;
+	int def_conns;
+	double def_rate, def_burst;
+	struct req *queue, *queue_tail;	/* waiting, in order */
+	size_t running, queued;
+	unsigned int seed;
+};
+
+static double
+now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+const char *
+http_user_agent(void)
+{
+	return "plates/" PLATES_VERSION " (+" PLATES_URL ")";
+}
+
+struct http *
+http_new(const struct http_opts *o)
+{
+	static int global;
+	struct http *h = xcalloc(1, sizeof *h);
+	const char *env;
+
+	if (!global) {
+		if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
+			diag_die(DIAG_FAIL, "cannot initialise libcurl");
+		global = 1;
+	}
+	if (o)
+		h->o = *o;
+	if (!h->o.connect_timeout_ms)
+		h->o.connect_timeout_ms = 20000;
+	if (!h->o.stall_ms)
+		h->o.stall_ms = 60000;
+	if (h->o.retries < 0)
+		h->o.retries = 0;
+	if (!h->o.retry_delay_ms)
+		h->o.retry_delay_ms = 1000;
+	if (!h->o.retry_max_ms)
+		h->o.retry_max_ms = 120000;
+	if (!h->o.wait_max_ms)
+		h->o.wait_max_ms = 900000;
+	if (!h->o.max_redirs)
+		h->o.max_redirs = 10;
+	if (!h->o.max_total)
+		h->o.max_total = 16;
+	if (h->o.user_agent && *h->o.user_agent)
+		h->ua = xstrdup(h->o.user_agent);
+	else if ((env = getenv("PLATES_USER_AGENT")) && *env)
+		h->ua = xstrdup(env);
+	else
+		h->ua = xstrdup(http_user_agent());
+	h->def_conns = 2;
+	h->def_burst = 1;
+	h->seed = (unsigned int)getpid() ^ (unsigned int)time(NULL);
+	h->multi = curl_multi_init();
+	if (!h->multi)
+		diag_die(DIAG_FAIL, "cannot initialise libcurl");
+	curl_multi_setopt(h->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)h->o.max_total);
+	return h;
+}
+
+/* scheme://host:port of url, lower-cased; NULL if it does not parse. */
+static char *
+host_key(const char *url)
+{
+	CURLU *u = curl_url();
+	char *scheme = NULL, *host = NULL, *port = NULL, *key = NULL;
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	if (!u)
+		diag_die(DIAG_FAIL, "out of memory");
+	if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK &&
+	    (strcasecmp(scheme, "http") == 0 || strcasecmp(scheme, "https") == 0)) {
+		buf_printf(&b, "%s://%s:%s", scheme, host, port);
+		for (i = 0; i < b.len; i++)
+			b.s[i] = (char)tolower((unsigned char)b.s[i]);
+		key = xstrdup(buf_str(&b));
+	}
+	buf_free(&b);
+	curl_free(scheme);
+	curl_free(host);
+	curl_free(port);
+	curl_url_cleanup(u);
+	return key;
+}
+
+static struct host *
+get_host(struct http *h, const char *key)
+{
+	struct host *x;
+
+	for (x = h->hosts; x; x = x->next)
+		if (strcmp(x->key, key) == 0)
+			return x;
+	x = xcalloc(1, sizeof *x);
+	x->key = xstrdup(key);
+	x->conns = h->def_conns;
+	x->rate = h->def_rate;
+	x->burst = h->def_burst;
+	x->tokens = x->burst;
+	x->last = now_s();
+	x->next = h->hosts;
+	h->hosts = x;
+	return x;
+}
+
+void
+http_default_limit(struct http *h, int conns, double rate, double burst)
+{
+	struct host *x;
+
+	h->def_conns = conns > 0 ? conns : 1;
+	h->def_rate = rate > 0 ? rate : 0;
+	h->def_burst = burst >= 1 ? burst : 1;
+	for (x = h->hosts; x; x = x->next) {
+		if (x->configured)
+			continue;
+		x->conns = h->def_conns;
+		x->rate = h->def_rate;
+		x->burst = x->tokens = h->def_burst;
+	}
+}
+
+void
+http_host_limit(struct http *h, const char *url, int conns, double rate, double burst)
+{
+	char *key = host_key(url);
+	struct host *x;
+
+	if (!key)
+		return;
+	x = get_host(h, key);
+	free(key);
+	x->conns = conns > 0 ? conns : 1;
+	x->rate = rate > 0 ? rate : 0;
+	x->burst = burst >= 1 ? burst : 1;
+	x->tokens = x->burst;
+	x->configured = 1;
+}
+
+static void
+enqueue(struct http *h, struct req *r, int front)
+{
+	r->next = NULL;
+	if (!h->queue) {
+		h->queue = h->queue_tail = r;
+	} else if (front) {
+		r->next = h->queue;
+		h->queue = r;
+	} else {
+		h->queue_tail->next = r;
+		h->queue_tail = r;
+	}
+	h->queued++;
+}
+
+static void
+finish(struct req *r, enum http_outcome oc, long status, int code, const char *msg)
+{
+	struct http_result res;
+	const char *ct = "", *access = "";
+	curl_off_t cl = -1;
+	struct curl_header *hd;
+
+	memset(&res, 0, sizeof res);
+	if (r->easy && r->attempts > 0) {
+		char *s = NULL;
+		if (curl_easy_getinfo(r->easy, CURLINFO_CONTENT_TYPE, &s) == CURLE_OK && s)
+			ct = s;
+		if (curl_easy_header(r->easy, "X-HathiTrust-Access", 0, CURLH_HEADER, -1, &hd) == CURLHE_OK)
+			access = hd->value;
+		curl_easy_getinfo(r->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl);
+	}
+	res.outcome = oc;
+	res.status = status;
+	res.curl_code = code;
+	res.attempts = r->attempts;
+	res.url = r->url;
+	res.error = msg ? msg : "";
+	res.content_type = ct;
+	res.access = access;
+	res.body = buf_str(&r->errbody);
+	res.body_len = r->errbody.len;
+	res.bytes = r->bytes;
+	res.content_length = (long long)cl;
+	if (r->cb->done)
+		r->cb->done(r->arg, &res);
+	if (r->easy)
+		curl_easy_cleanup(r->easy);
+	buf_free(&r->errbody);
+	free(r->url);
+	free(r);
+}
+
+int
+http_get(struct http *h, const char *url, const struct http_cb *cb, void *arg)
+{
+	struct req *r = xcalloc(1, sizeof *r);
+	char *key;
+
+	r->h = h;
+	r->url = xstrdup(url);
+	r->cb = cb;
+	r->arg = arg;
+	if ((key = host_key(url)) == NULL) {
+		finish(r, HTTP_FAILED, 0, CURLE_URL_MALFORMAT, "not an http(s) URL");
+		return -1;
+	}
+	r->host = get_host(h, key);
+	free(key);
+	enqueue(h, r, 0);
+	return 0;
+}
+
+size_t
+http_pending(const struct http *h)
+{
+	return h->running + h->queued;
+}
+
+static size_t
+on_write(char *p, size_t size, size_t n, void *vr)
+{
+	struct req *r = vr;
+	size_t len = size * n;
+	long status = 0;
+
+	curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
+	if (status < 200 || status > 299) {
+		/* keep the start of an error body: it says what went wrong */
+		if (r->errbody.len < ERRBODY_MAX)
+			buf_add(&r->errbody, p,
+			    len < ERRBODY_MAX - r->errbody.len ? len : ERRBODY_MAX - r->errbody.len);
+		return len;
+	}
+	if (!r->head_done) {
+		r->head_done = 1;
+		if (r->cb->head) {
+			struct http_head hh;
+			char *s = NULL;
+			curl_off_t cl = -1;
+			struct curl_header *hd;
+
+			hh.status = status;
+			hh.content_type = "";
+			if (curl_easy_getinfo(r->easy, CURLINFO_CONTENT_TYPE, &s) == CURLE_OK && s)
+				hh.content_type = s;
+			hh.access = "";
+			if (curl_easy_header(r->easy, "X-HathiTrust-Access", 0, CURLH_HEADER, -1, &hd) == CURLHE_OK)
+				hh.access = hd->value;
+			curl_easy_getinfo(r->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl);
+			hh.content_length = (long long)cl;
+			s = NULL;
+			curl_easy_getinfo(r->easy, CURLINFO_EFFECTIVE_URL, &s);
+			hh.effective_url = s ? s : r->url;
+			if (r->cb->head(r->arg, &hh)) {
+				r->aborted = 1;
+				return 0;
+			}
+		}
+	}
+	if (len == 0)
+		return 0;
+	r->delivered = 1;
+	r->bytes += len;
+	if (r->cb->body && r->cb->body(r->arg, p, len)) {
+		r->aborted = 1;
+		return 0;
+	}
+	return len;
+}
+
+static void
+start(struct http *h, struct req *r)
+{
+	CURL *e = r->easy;
+
+	if (!e) {
+		e = r->easy = curl_easy_init();
+		if (!e)
+			diag_die(DIAG_FAIL, "out of memory");
+	} else {
+		curl_easy_reset(e);
+	}
+	r->attempts++;
+	r->head_done = r->aborted = r->delivered = 0;
+	r->errbuf[0] = '\0';
+	buf_reset(&r->errbody);
+	curl_easy_setopt(e, CURLOPT_URL, r->url);
+	curl_easy_setopt(e, CURLOPT_PRIVATE, r);
+	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, r->errbuf);
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_write);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, r);
+	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
+	curl_easy_setopt(e, CURLOPT_MAXREDIRS, (long)h->o.max_redirs);
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(e, CURLOPT_USERAGENT, h->ua);
+	curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
+	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, h->o.connect_timeout_ms);
+	if (h->o.timeout_ms > 0)
+		curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, h->o.timeout_ms);
+	/* a stalled transfer: under 1 byte/s for stall_ms */
+	curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, (h->o.stall_ms + 999) / 1000);
+	if (h->o.cookie_file)
+		curl_easy_setopt(e, CURLOPT_COOKIEFILE, h->o.cookie_file);
+	r->host->active++;
+	h->running++;
+	if (curl_multi_add_handle(h->multi, e) != CURLM_OK)
+		diag_die(DIAG_FAIL, "libcurl: cannot add a transfer");
+}
+
+/* Take a token from the host's bucket if one is there. */
+static int
+take_token(struct host *x, double t)
+{
+	if (x->rate <= 0)
+		return 1;
+	x->tokens += (t - x->last) * x->rate;
+	if (x->tokens > x->burst)
+		x->tokens = x->burst;
+	x->last = t;
+	if (x->tokens < 1)
+		return 0;
+	x->tokens -= 1;
+	return 1;
+}
+
+/* When the host can next be asked, given rate and pause. */
+static double
+host_ready_at(const struct host *x, double t)
+{
+	double at = t;
+
+	if (x->paused_until > at)
+		at = x->paused_until;
+	if (x->rate > 0 && x->tokens < 1) {
+		double tok = x->tokens + (t - x->last) * x->rate;
+		if (tok < 1 && t + (1 - tok) / x->rate > at)
+			at = t + (1 - tok) / x->rate;
+	}
+	return at;
+}
+
+/* Start what may start; returns seconds until something else may. */
+static double
+schedule(struct http *h)
+{
+	struct req *r, *prev = NULL, *next;
+	double t = now_s(), wait = 1.0, at;
+
+	for (r = h->queue; r; r = next) {
+		next = r->next;
+		struct host *x = r->host;
+		if (x->blocked) {
+			/* bot protection on this host: fail without asking */
+			if (prev)
+				prev->next = next;
+			else
+				h->queue = next;
+			if (h->queue_tail == r)
+				h->queue_tail = prev;
+			h->queued--;
+			finish(r, HTTP_BLOCKED, 403, 0,
+			    "blocked by bot protection (earlier request to this host)");
+			continue;
+		}
+		at = r->not_before > t ? r->not_before : t;
+		if (x->active < x->conns) {
+			double ha = host_ready_at(x, t);
+			if (ha > at)
+				at = ha;
+		}
+		if (at <= t && x->active < x->conns && take_token(x, t)) {
+			if (prev)
+				prev->next = next;
+			else
+				h->queue = next;
+			if (h->queue_tail == r)
+				h->queue_tail = prev;
+			h->queued--;
+			start(h, r);
+			continue;
+		}
+		if (x->active < x->conns && at - t < wait)
+			wait = at - t;
+		prev = r;
+	}
+	return wait < 0 ? 0 : wait;
+}
+
+static long
+backoff_ms(struct http *h, int attempt)
+{
+	double d = (double)h->o.retry_delay_ms;
+	int i;
+
+	for (i = 1; i < attempt && d < (double)h->o.retry_max_ms; i++)
+		d *= 2;
+	if (d > (double)h->o.retry_max_ms)
+		d = (double)h->o.retry_max_ms;
+	/* jitter: somewhere in [d/2, d] */
+	return (long)(d / 2 + d / 2 * ((double)rand_r(&h->seed) / RAND_MAX));
+}
+
+static int
+transient_curl(CURLcode c)
+{
+	switch (c) {
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_PARTIAL_FILE:
+	case CURLE_OPERATION_TIMEDOUT:
+	case CURLE_GOT_NOTHING:
+	case CURLE_SEND_ERROR:
+	case CURLE_RECV_ERROR:
+	case CURLE_HTTP2:
+	case CURLE_HTTP2_STREAM:
+	case CURLE_BAD_CONTENT_ENCODING:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static int
+transient_status(long s)
+{
+	return s == 408 || s == 429 || (s >= 500 && s <= 599 && s != 501 && s != 505);
+}
+
+static const char *
+header(CURL *e, const char *name)
+{
+	struct curl_header *hd;
+
+	if (curl_easy_header(e, name, 0, CURLH_HEADER, -1, &hd) == CURLHE_OK)
+		return hd->value;
+	return NULL;
+}
+
+/* A Cloudflare-style bot challenge rather than a plain refusal. */
+static int
+is_challenge(struct req *r, long status)
+{
+	const char *v = header(r->easy, "cf-mitigated");
+
+	if (status != 403 && status != 503)
+		return 0;
+	if (v && strcasecmp(v, "challenge") == 0)
+		return 1;
+	return status == 403 && r->errbody.len &&
+	    (strstr(r->errbody.s, "<title>Just a moment...</title>") ||
+	     strstr(r->errbody.s, "challenge-platform"));
+}
+
+static const char *
+reason(long s)
+{
+	switch (s) {
+	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 408: return "Request Timeout";
+	case 410: return "Gone";
+	case 429: return "Too Many Requests";
+	case 500: return "Internal Server Error";
+	case 502: return "Bad Gateway";
+	case 503: return "Service Unavailable";
+	case 504: return "Gateway Timeout";
+	default: return "";
+	}
+}
+
+static void
+completed(struct http *h, struct req *r, CURLcode code)
+{
+	long status = 0;
+	char msg[CURL_ERROR_SIZE + 128];
+	long wait = -1;
+	const char *v;
+	time_t wall = time(NULL);
+	double t = now_s();
+
+	curl_multi_remove_handle(h->multi, r->easy);
+	r->host->active--;
+	h->running--;
+	curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
+
+	if (r->aborted) {
+		finish(r, HTTP_ABORTED, status, code, "stopped");
+		return;
+	}
+	if (code == CURLE_OK && status >= 200 && status <= 299) {
+		finish(r, HTTP_OK, status, code, NULL);
+		return;
+	}
+	if (code != CURLE_OK) {
+		snprintf(msg, sizeof msg, "%s", r->errbuf[0] ? r->errbuf : curl_easy_strerror(code));
+		if (!transient_curl(code)) {
+			finish(r, HTTP_FAILED, status, code, msg);
+			return;
+		}
+	} else {
+		snprintf(msg, sizeof msg, "HTTP %ld%s%s", status, *reason(status) ? " " : "",
+		    reason(status));
+		if (is_challenge(r, status)) {
+			r->host->blocked = 1;
+			finish(r, HTTP_BLOCKED, status, code, "blocked by bot protection (challenge page)");
+			return;
+		}
+		if (!transient_status(status)) {
+			finish(r, HTTP_FAILED, status, code, msg);
+			return;
+		}
+		/* the server says how long to wait: the whole host waits */
+		if ((v = header(r->easy, "X-Choke-UntilEpoch")) != NULL) {
+			char *end;
+			long long until = strtoll(v, &end, 10);
+			if (end != v && until > (long long)wall)
+				wait = (long)(until - (long long)wall);
+			else if (end != v)
+				wait = 0;
+		}
+		if (wait < 0 && (v = header(r->easy, "Retry-After")) != NULL)
+			wait = http_retry_after(v, wall);
+	}
+	if (r->attempts > h->o.retries) {
+		char gave[sizeof msg + 64];
+		snprintf(gave, sizeof gave, "%s (gave up after %d attempt%s)", msg, r->attempts,
+		    r->attempts == 1 ? "" : "s");
+		finish(r, HTTP_GAVE_UP, status, code, gave);
+		return;
+	}
+	if (wait >= 0 && wait * 1000L > h->o.wait_max_ms) {
+		char gave[sizeof msg + 96];
+		snprintf(gave, sizeof gave, "%s (server asks to wait %ld s, more than the %ld s limit)",
+		    msg, wait, h->o.wait_max_ms / 1000);
+		finish(r, HTTP_GAVE_UP, status, code, gave);
+		return;
+	}
+	{
+		double delay = wait >= 0 ? (double)wait : (double)backoff_ms(h, r->attempts) / 1000.0;
+		r->not_before = t + delay;
+		if (status == 429 || status == 503 || wait >= 0) {
+			if (r->host->paused_until < t + delay)
+				r->host->paused_until = t + delay;
+		}
+	}
+	if (r->delivered && r->cb->restart)
+		r->cb->restart(r->arg);
+	r->bytes = 0;
+	enqueue(h, r, 1);
+}
+
+size_t
+http_run(struct http *h, long wait_ms)
+{
+	double wait;
+	int still, numfds, left;
+	CURLMsg *m;
+	long ms;
+
+	wait = schedule(h);
+	ms = (long)(wait * 1000);
+	if (wait_ms >= 0 && wait_ms < ms)
+		ms = wait_ms;
+	if (ms > 1000)
+		ms = 1000;
+	if (h->running > 0) {
+		curl_multi_poll(h->multi, NULL, 0, (int)ms, &numfds);
+		curl_multi_perform(h->multi, &still);
+	} else if (h->queued > 0 && ms > 0) {
+		struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+		while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+			;
+	}
+	while ((m = curl_multi_info_read(h->multi, &left)) != NULL) {
+		struct req *r = NULL;
+		if (m->msg != CURLMSG_DONE)
+			continue;
+		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&r);
+		completed(h, r, m->data.result);
+	}
+	schedule(h);
+	return http_pending(h);
+}
+
+void
+http_drain(struct http *h)
+{
+	while (http_pending(h))
+		http_run(h, -1);
+}
+
+void
+http_free(struct http *h)
+{
+	struct host *x, *nx;
+
+	if (!h)
+		return;
+	http_drain(h);
+	for (x = h->hosts; x; x = nx) {
+		nx = x->next;
+		free(x->key);
+		free(x);
+	}
+	curl_multi_cleanup(h->multi);
+	free(h->ua);
+	free(h);
+}
+
+char *
+http_base(const char *opt, const char *env, const char *dflt)
+{
+	const char *v = opt;
+	size_t n;
+
+	if (!v || !*v)
+		v = env ? getenv(env) : NULL;
+	if (!v || !*v)
+		v = dflt;
+	n = strlen(v);
+	while (n > 0 && v[n - 1] == '/')
+		n--;
+	return xstrndup(v, n);
+}
+
+void
+http_escape(struct buf *b, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t i;
+	unsigned char c;
+
+	for (i = 0; i < len; i++) {
+		c = (unsigned char)s[i];
+		if (isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+			buf_addc(b, (char)c);
+		} else {
+			buf_addc(b, '%');
+			buf_addc(b, hex[c >> 4]);
+			buf_addc(b, hex[c & 15]);
+		}
+	}
+}
+
+static int
+month(const char *s)
+{
+	static const char *const m[] = { "jan", "feb", "mar", "apr", "may", "jun",
+		"jul", "aug", "sep", "oct", "nov", "dec" };
+	int i;
+
+	for (i = 0; i < 12; i++)
+		if (strncasecmp(s, m[i], 3) == 0)
+			return i;
+	return -1;
+}
+
+static int
+num(const char **p, int digits_min, int digits_max, int *out)
+{
+	int n = 0, k = 0;
+
+	while (isdigit((unsigned char)**p) && k < digits_max) {
+		n = n * 10 + (**p - '0');
+		(*p)++;
+		k++;
+	}
+	if (k < digits_min)
+		return -1;
+	*out = n;
+	return 0;
+}
+
+static int
+clock_part(const char **p, struct tm *tm)
+{
+	if (num(p, 2, 2, &tm->tm_hour) || *(*p)++ != ':' || num(p, 2, 2, &tm->tm_min) ||
+	    *(*p)++ != ':' || num(p, 2, 2, &tm->tm_sec))
+		return -1;
+	return 0;
+}
+
+time_t
+http_parse_date(const char *s)
+{
+	struct tm tm;
+	const char *p = s;
+	int mon;
+	time_t t;
+
+	memset(&tm, 0, sizeof tm);
+	while (isalpha((unsigned char)*p))	/* day name */
+		p++;
+	if (*p == ',') {
+		/* IMF-fixdate "Sun, 06 Nov 1994 08:49:37 GMT" or
+		 * RFC 850 "Sunday, 06-Nov-94 08:49:37 GMT" */
+		p++;
+		if (*p++ != ' ' || num(&p, 2, 2, &tm.tm_mday))
+			return -1;
+		if (*p == ' ') {
+			p++;
+			if ((mon = month(p)) < 0)
+				return -1;
+			p += 3;
+			if (*p++ != ' ' || num(&p, 4, 4, &tm.tm_year))
+				return -1;
+			tm.tm_year -= 1900;
+		} else if (*p == '-') {
+			p++;
+			if ((mon = month(p)) < 0)
+				return -1;
+			p += 3;
+			if (*p++ != '-' || num(&p, 2, 2, &tm.tm_year))
+				return -1;
+			if (tm.tm_year < 70)	/* RFC 9110: 50-year rule, simplified */
+				tm.tm_year += 100;
+		} else {
+			return -1;
+		}
+		if (*p++ != ' ' || clock_part(&p, &tm) || strcmp(p, " GMT") != 0)
+			return -1;
+	} else if (*p == ' ') {
+		/* asctime "Sun Nov  6 08:49:37 1994" */
+		p++;
+		if ((mon = month(p)) < 0)
+			return -1;
+		p += 3;
+		if (*p++ != ' ')
+			return -1;
+		if (*p == ' ')
+			p++;
+		if (num(&p, 1, 2, &tm.tm_mday) || *p++ != ' ' || clock_part(&p, &tm) ||
+		    *p++ != ' ' || num(&p, 4, 4, &tm.tm_year) || *p)
+			return -1;
+		tm.tm_year -= 1900;
+	} else {
+		return -1;
+	}
+	if (p == s || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 ||
+	    tm.tm_min > 59 || tm.tm_sec > 60)
+		return -1;
+	tm.tm_mon = mon;
+	t = timegm(&tm);
+	return t;
+}
+
+long
+http_retry_after(const char *v, time_t now)
+{
+	const char *p;
+	long n = 0;
+	time_t t;
+
+	while (*v == ' ' || *v == '\t')
+		v++;
+	if (isdigit((unsigned char)*v)) {
+		for (p = v; isdigit((unsigned char)*p); p++) {
+			if (n > (LONG_MAX - 9) / 10)
+				return LONG_MAX / 1000;	/* absurdly long: "forever" */
+			n = n * 10 + (*p - '0');
+		}
+		while (*p == ' ' || *p == '\t')
+			p++;
+		return *p ? -1 : n;
+	}
+	if ((t = http_parse_date(v)) == (time_t)-1)
+		return -1;
+	return t > now ? (long)(t - now) : 0;
+}

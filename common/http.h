@@ -1,0 +1,104 @@
+/* http: GET requests over one libcurl multi handle, with a per-host
+ * connection cap and request rate (token bucket), retries with backoff and
+ * jitter that honour Retry-After and X-Choke-UntilEpoch (pausing the whole
+ * host), redirects, an identifying User-Agent, and base-URL overrides.
+ * Bodies are streamed to a callback as they arrive; nothing is buffered
+ * whole.  Nothing here sleeps: retries are rescheduled. */
+#ifndef PLATES_HTTP_H
+#define PLATES_HTTP_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "buf.h"
+
+struct http_opts {
+	const char *user_agent;		/* NULL: $PLATES_USER_AGENT, else plates/VERSION (+URL) */
+	const char *cookie_file;	/* Netscape cookie file, or NULL */
+	long connect_timeout_ms;	/* default 20000 */
+	long timeout_ms;		/* whole transfer; 0 = no limit (default) */
+	long stall_ms;			/* abort when no byte arrives for this long; default 60000 */
+	int retries;			/* retries after the first attempt; default 5 */
+	long retry_delay_ms;		/* first backoff; default 1000, doubling */
+	long retry_max_ms;		/* cap on one backoff; default 120000 */
+	long wait_max_ms;		/* longest Retry-After honoured; default 900000 */
+	int max_redirs;			/* default 10 */
+	int max_total;			/* connections in all; default 16 */
+};
+
+enum http_outcome {
+	HTTP_OK,	/* 2xx, body delivered */
+	HTTP_FAILED,	/* permanent: 404, other 4xx, TLS, bad URL, redirect loop */
+	HTTP_GAVE_UP,	/* transient errors until the retries ran out */
+	HTTP_BLOCKED,	/* bot-protection challenge (403 + cf-mitigated or page) */
+	HTTP_ABORTED	/* a callback stopped the transfer */
+};
+
+struct http_result {
+	enum http_outcome outcome;
+	long status;		/* last HTTP status, 0 if none */
+	int curl_code;		/* last CURLcode */
+	int attempts;
+	const char *url;
+	const char *error;	/* "HTTP 404 Not Found", curl's message, ... */
+	const char *content_type;	/* of the last response, or "" */
+	const char *access;	/* X-HathiTrust-Access, or "" */
+	const char *body;	/* start of a non-2xx body (for diagnostics) */
+	size_t body_len;
+	unsigned long long bytes;	/* 2xx body bytes delivered */
+	long long content_length;	/* -1 if unknown */
+};
+
+/* What a 2xx response looks like before its body is delivered. */
+struct http_head {
+	long status;
+	const char *content_type;	/* "" if none */
+	const char *access;		/* X-HathiTrust-Access or "" */
+	long long content_length;	/* -1 if unknown */
+	const char *effective_url;
+};
+
+struct http_cb {
+	/* Optional: a 2xx response arrived; non-zero aborts (HTTP_ABORTED). */
+	int (*head)(void *arg, const struct http_head *h);
+	/* 2xx body bytes; non-zero aborts (HTTP_ABORTED, no retry). */
+	int (*body)(void *arg, const char *p, size_t n);
+	/* Optional: body bytes were delivered, but the transfer is retried. */
+	void (*restart)(void *arg);
+	/* Always called once at the end. */
+	void (*done)(void *arg, const struct http_result *r);
+};
+
+struct http;
+
+struct http *http_new(const struct http_opts *o);
+void http_free(struct http *h);
+/* Limits for the host of url (scheme://host:port); rate in requests per
+ * second (0: none), burst in requests (>= 1).  Hosts not set get the
+ * defaults (http_default_limit; initially 2 connections, no rate). */
+void http_host_limit(struct http *h, const char *url, int conns, double rate, double burst);
+void http_default_limit(struct http *h, int conns, double rate, double burst);
+/* Queue a GET; callbacks run from http_run.  0 ok, -1 bad URL (done() is
+ * still called, with HTTP_FAILED). */
+int http_get(struct http *h, const char *url, const struct http_cb *cb, void *arg);
+/* Requests queued or in flight. */
+size_t http_pending(const struct http *h);
+/* Do work for at most wait_ms (-1: until something completes or a
+ * second passes).  Returns http_pending. */
+size_t http_run(struct http *h, long wait_ms);
+/* Run until nothing is pending. */
+void http_drain(struct http *h);
+
+/* The base URL: opt if set, else $env if set and not empty, else dflt;
+ * without a trailing '/'.  The result is a new string. */
+char *http_base(const char *opt, const char *env, const char *dflt);
+/* Percent-encode all but RFC 3986 unreserved characters. */
+void http_escape(struct buf *b, const char *s, size_t len);
+/* RFC 9110 HTTP-date (IMF-fixdate, RFC 850, asctime) to time_t; -1 bad. */
+time_t http_parse_date(const char *s);
+/* Retry-After (seconds or HTTP-date) as seconds from now; -1 bad. */
+long http_retry_after(const char *v, time_t now);
+/* The default User-Agent string. */
+const char *http_user_agent(void);
+
+#endif
