@@ -9,7 +9,8 @@ CMDS   = ht-ids
 COMMON = common/diag.o common/xmem.o common/buf.o common/io.o common/tsv.o \
          common/json.o common/http.o common/htid.o common/hset.o
 UNITS  = tests/unit/test-tsv tests/unit/test-htid tests/unit/test-io \
-         tests/unit/test-json tests/unit/test-http-date tests/unit/test-buf
+         tests/unit/test-json tests/unit/test-http-date tests/unit/test-buf \
+         tests/unit/test-hset
 TESTBINS = tests/unit/http-get
 
 PKGS    = libcurl yajl zlib libxml-2.0

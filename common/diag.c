@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <getopt.h>
 #include <unistd.h>
 
 static const char *prog = "plates";
@@ -114,6 +115,18 @@ diag_usage_error(const char *usage, const char *fmt, ...)
 	fprintf(stderr, "%s", usage);
 	fprintf(stderr, "Try '%s --help' for more information.\n", prog);
 	exit(DIAG_USAGE);
+}
+
+void
+diag_getopt_error(const char *usage, int c, char **argv)
+{
+	const char *arg = optind > 0 ? argv[optind - 1] : "";
+
+	if (c == ':')
+		diag_usage_error(usage, "option '%s' needs an argument", arg);
+	if (optopt && strncmp(arg, "--", 2) != 0)
+		diag_usage_error(usage, "unknown option '-%c'", optopt);
+	diag_usage_error(usage, "unknown option '%s'", arg);
 }
 
 void

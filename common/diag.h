@@ -23,6 +23,10 @@ void diag_die_errno(int code, const char *fmt, ...)
 /* Usage error: message (if any), usage line on stderr, exit 2. */
 void diag_usage_error(const char *usage, const char *fmt, ...)
     __attribute__((format(printf, 2, 3), noreturn));
+/* After getopt_long returned '?' or ':' (optstring starting with ':'):
+ * report the bad option without getopt's own message, exit 2. */
+void diag_getopt_error(const char *usage, int c, char **argv)
+    __attribute__((noreturn));
 /* Count a failed record: the final exit status becomes 1. */
 void diag_failed(void);
 unsigned long diag_failures(void);

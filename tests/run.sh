@@ -1,0 +1,222 @@
+#!/bin/sh
+# tests/run.sh: run the unit tests and the golden CLI cases.
+#
+#   tests/run.sh [-p] [PATTERN...]
+#
+# -p        regenerate the expected files of the selected cases (review the
+#           diff with git before committing it)
+# PATTERN   run only cases whose path (tool/NNN-slug) contains a pattern
+#
+# A case is a folder tests/cases/<tool>/<NNN-slug>/ with
+#   cmd          shell code run by sh in a fresh temporary folder (also $TMP);
+#                it sees $BIN, $CASEDIR, $FIXTURES, $TMP and, with a server,
+#                $BASE (http://127.0.0.1:PORT)
+#   stdin        optional standard input (default: /dev/null)
+#   expout experr exit   expected stdout, stderr and exit status (default 0)
+#   server.json  optional: start tests/server with this config
+#   server.args  optional: more arguments for tests/server
+#   requests     optional: the expected request log ("GET /path?query" lines)
+# In outputs, the server's base URL reads @BASE@ and the temporary folder @TMP@.
+#
+# Environment: BIN (built tools), UNITDIR (unit test binaries), VALGRIND=1.
+set -u
+
+LC_ALL=C TZ=UTC
+export LC_ALL TZ
+unset NO_COLOR http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY \
+	PLATES_IA_BASE PLATES_IIIF_BASE PLATES_HT_BASE PLATES_USER_AGENT XDG_CACHE_HOME
+top=$(cd "$(dirname "$0")/.." && pwd)
+BIN=${BIN:-$top/bin}
+UNITDIR=${UNITDIR:-$top/build/tests/unit}
+FIXTURES=$top/tests/fixtures
+export FIXTURES
+CASE_TIMEOUT=${CASE_TIMEOUT:-120}
+
+regen=0
+if [ "${1:-}" = -p ]; then
+	regen=1
+	shift
+fi
+
+passed=0
+failed=0
+failures=
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/plates-tests.XXXXXX") || exit 1
+trap 'rm -rf "$work"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+pass() { passed=$((passed + 1)); }
+fail() {
+	failed=$((failed + 1))
+	failures="$failures
+  $1"
+	printf 'FAIL %s\n' "$1"
+}
+
+selected() {
+	[ $# -eq 1 ] && return 0
+	c=$1
+	shift
+	for p in "$@"; do
+		case "$c" in *"$p"*) return 0 ;; esac
+	done
+	return 1
+}
+
+# Under VALGRIND=1 every tool runs through valgrind; errors make exit 99.
+if [ "${VALGRIND:-}" = 1 ]; then
+	vbin=$work/valgrind-bin
+	mkdir -p "$vbin"
+	for t in "$BIN"/*; do
+		[ -x "$t" ] || continue
+		cat >"$vbin/${t##*/}" <<EOS
+#!/bin/sh
+exec valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
+	--show-leak-kinds=definite "$t" "\$@"
+EOS
+		chmod +x "$vbin/${t##*/}"
+	done
+	BIN=$vbin
+fi
+export BIN
+
+# ---- unit tests (TAP) ----
+for u in "$UNITDIR"/test-*; do
+	[ -x "$u" ] || continue
+	name=unit/${u##*/}
+	selected "$name" "$@" || continue
+	out=$work/unit.out
+	(cd "$top" && "$u") >"$out" 2>&1
+	rc=$?
+	n_ok=$(grep -c '^ok ' "$out")
+	n_bad=$(grep -c '^not ok ' "$out")
+	passed=$((passed + n_ok))
+	if [ "$n_bad" -gt 0 ] || [ "$rc" -ne 0 ]; then
+		[ "$n_bad" -gt 0 ] || n_bad=1
+		failed=$((failed + n_bad))
+		failures="$failures
+  $name"
+		printf 'FAIL %s\n' "$name"
+		grep -A3 '^not ok' "$out" | sed 's/^/    /'
+		[ "$rc" -gt 1 ] && tail -5 "$out" | sed 's/^/    /'
+	fi
+done
+
+# ---- server ----
+server_pid=
+start_server() {
+	pf=$1/port
+	rm -f "$pf"
+	# shellcheck disable=SC2086
+	python3 "$top/tests/server" --root "$FIXTURES" --port-file "$pf" \
+		--log "$1/requests.log" $2 >/dev/null 2>"$1/server.err" &
+	server_pid=$!
+	i=0
+	while [ ! -s "$pf" ]; do
+		i=$((i + 1))
+		if [ $i -gt 200 ] || ! kill -0 "$server_pid" 2>/dev/null; then
+			cat "$1/server.err" >&2
+			return 1
+		fi
+		sleep 0.05
+	done
+	BASE=http://127.0.0.1:$(cat "$pf")
+	export BASE
+}
+stop_server() {
+	if [ -n "$server_pid" ]; then
+		kill "$server_pid" 2>/dev/null
+		wait "$server_pid" 2>/dev/null
+		server_pid=
+	fi
+}
+
+# Replace the variable parts of an output with placeholders.
+normalize() {
+	if [ -n "${BASE:-}" ]; then
+		sed -e "s|$BASE|@BASE@|g" -e "s|$2|@TMP@|g" "$1"
+	else
+		sed -e "s|$2|@TMP@|g" "$1"
+	fi
+}
+
+compare() {	# label expected actual
+	if [ $regen = 1 ]; then
+		if [ -s "$3" ] || [ -e "$2" ]; then cp "$3" "$2"; fi
+		return 0
+	fi
+	if [ -e "$2" ]; then
+		exp=$2
+	else
+		exp=/dev/null
+	fi
+	if ! cmp -s "$exp" "$3"; then
+		{
+			printf '  %s differs:\n' "$1"
+			diff -u "$exp" "$3" | sed -n '3,40p' | sed 's/^/    /'
+		} >>"$tmp/why"
+		return 1
+	fi
+	return 0
+}
+
+for casedir in "$top"/tests/cases/*/*/; do
+	casedir=${casedir%/}
+	[ -f "$casedir/cmd" ] || continue
+	name=${casedir#"$top"/tests/cases/}
+	selected "$name" "$@" || continue
+	tmp=$work/case
+	rm -rf "$tmp"
+	mkdir -p "$tmp/run"
+	: >"$tmp/why"
+	BASE=
+	if [ -f "$casedir/server.json" ] || [ -f "$casedir/server.args" ]; then
+		sargs=
+		[ -f "$casedir/server.json" ] && sargs="--config $casedir/server.json"
+		[ -f "$casedir/server.args" ] && sargs="$sargs $(cat "$casedir/server.args")"
+		if ! start_server "$tmp" "$sargs"; then
+			fail "$name (server did not start)"
+			continue
+		fi
+	fi
+	input=/dev/null
+	[ -f "$casedir/stdin" ] && input=$casedir/stdin
+	(
+		cd "$tmp/run" || exit 1
+		CASEDIR=$casedir TMP=$tmp/run
+		export CASEDIR TMP BASE
+		exec timeout -k 5 "$CASE_TIMEOUT" sh -c "$(cat "$casedir/cmd")" \
+			<"$input" >"$tmp/out" 2>"$tmp/err"
+	)
+	rc=$?
+	stop_server
+	normalize "$tmp/out" "$tmp/run" >"$tmp/out.n"
+	normalize "$tmp/err" "$tmp/run" >"$tmp/err.n"
+	ok=1
+	compare stdout "$casedir/expout" "$tmp/out.n" || ok=0
+	compare stderr "$casedir/experr" "$tmp/err.n" || ok=0
+	want=0
+	[ -f "$casedir/exit" ] && want=$(cat "$casedir/exit")
+	if [ $regen = 1 ]; then
+		if [ "$rc" != 0 ]; then echo "$rc" >"$casedir/exit"; else rm -f "$casedir/exit"; fi
+	elif [ "$rc" != "$want" ]; then
+		printf '  exit status %s, expected %s\n' "$rc" "$want" >>"$tmp/why"
+		ok=0
+	fi
+	if [ -f "$casedir/requests" ]; then
+		normalize "$tmp/requests.log" "$tmp/run" >"$tmp/req.n" 2>/dev/null || : >"$tmp/req.n"
+		compare requests "$casedir/requests" "$tmp/req.n" || ok=0
+	fi
+	if [ $ok = 1 ]; then
+		pass
+	else
+		fail "$name"
+		cat "$tmp/why"
+	fi
+done
+
+[ -n "$failures" ] && printf '\nfailed:%s\n' "$failures"
+printf '%d passed, %d failed\n' "$passed" "$failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,305 @@
+#!/bin/sh
+# Self-test of tests/server: start it on an ephemeral 127.0.0.1 port with a
+# scripted config and a small fixture tree, exercise fault injection and the
+# built-in IA/HT emulation with curl, and print TAP.  Exit status 1 if any
+# check fails.
+#
+# Conditions are passed to check() as single-quoted shell code and run with
+# eval, so variables are expanded late and some look unused to shellcheck.
+# shellcheck disable=SC2016,SC2034
+set -u
+LC_ALL=C
+export LC_ALL
+
+here=$(cd "$(dirname "$0")" && pwd)
+server="$here/server"
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/server-selftest.XXXXXX") || exit 1
+pid=
+cleanup() {
+	if [ -n "$pid" ]; then
+		kill "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	fi
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 1' HUP INT TERM
+
+n=0
+fails=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+notok() {
+	n=$((n + 1)); fails=$((fails + 1))
+	echo "not ok $n - $1"
+	if [ $# -gt 1 ] && [ -n "$2" ]; then echo "#   $2"; fi
+}
+# check DESCRIPTION CONDITION: ok if the shell code CONDITION succeeds
+check() {
+	if eval "$2"; then ok "$1"; else notok "$1" "$(cat "$tmp/curlerr" 2>/dev/null)"; fi
+}
+# Never use a proxy or ~/.curlrc; only 127.0.0.1 is contacted.
+c() { curl -q -sS --noproxy '*' --max-time 5 "$@"; }
+# get PATH [curl options]: body -> $tmp/body, headers -> $tmp/hdr,
+# status -> $code, curl's exit status -> $rc
+get() {
+	p=$1; shift
+	code=$(c -o "$tmp/body" -D "$tmp/hdr.raw" -w '%{http_code}' "$@" \
+		"$base$p" 2>"$tmp/curlerr")
+	rc=$?
+	tr -d '\r' <"$tmp/hdr.raw" >"$tmp/hdr" 2>/dev/null
+}
+hdr() { grep -i "^$1: " "$tmp/hdr" | tail -n 1 | sed 's/^[^:]*: //'; }
+json() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); $1" "$tmp/body"; }
+
+# --- fixture tree and config ----------------------------------------------
+root=$tmp/root
+mkdir -p "$root/ia/metadata" "$root/ia/download/known" "$root/ht/mets"
+printf '{"dir":"/1/items/known","metadata":{"identifier":"known","title":"Known"},"files":[]}\n' \
+	>"$root/ia/metadata/known.json"
+printf 'hello\n' >"$root/ia/download/known/a.txt"
+printf 'mdp.39015000000001\n' >"$root/ht/restricted.txt"
+cat >"$root/ht/mets/ark+=13960=t5v69h717.mets.xml" <<'EOF'
+<?xml version="1.0"?>
+<METS:mets xmlns:METS="http://www.loc.gov/METS/" OBJID="loc.ark:/13960/t5v69h717">
+  <METS:structMap ID="SM1" TYPE="physical">
+    <METS:div TYPE="volume">
+      <METS:div ORDER="1" LABEL="RIGHT, COVER" TYPE="page" ORDERLABEL="1"/>
+      <METS:div ORDER="2" LABEL="LEFT, IMAGE_ON_PAGE" TYPE="page"/>
+    </METS:div>
+  </METS:structMap>
+</METS:mets>
+EOF
+# METS files are named {ns}.{clean} or by the cleaned local part alone
+cp "$root/ht/mets/ark+=13960=t5v69h717.mets.xml" "$root/ht/mets/39015000000002.mets.xml"
+mv "$root/ht/mets/ark+=13960=t5v69h717.mets.xml" "$root/ht/mets/loc.ark+=13960=t5v69h717.mets.xml"
+printf 'from a file\n' >"$tmp/reply.txt"
+cat >"$tmp/config.json" <<'EOF'
+{"routes": [
+  {"path": "/r429", "replies": [
+     {"status": 429, "retry_after": 1, "body": "slow down"},
+     {"status": 200, "body": "ok after 429"}]},
+  {"path": "/rdate", "replies": [{"status": 503, "retry_after": "date+60"}]},
+  {"path": "/reset", "replies": [{"body": "0123456789012345678901234567890123456789", "reset_after": 10}]},
+  {"path": "/short", "replies": [{"body": "0123456789", "short_by": 5}]},
+  {"path": "/loop", "replies": [{"redirect": "{BASE}/loop"}]},
+  {"path": "/hop1", "replies": [{"redirect": "{BASE}/hop2", "status": 301}]},
+  {"path": "/hop2", "replies": [{"body_file": "reply.txt"}]},
+  {"path": "/silent", "replies": [{"no_response": true}]},
+  {"path": "/drip", "replies": [{"body": "0123456789", "drip_ms": 40}]},
+  {"path": "/slow", "replies": [{"body": "late", "delay_ms": 3000}]},
+  {"path": "/gz", "replies": [{"body": "squeezed text", "gzip": true}]},
+  {"path": "/chunk", "replies": [{"body": "in chunks", "chunked": true, "drip_ms": 5, "drip_bytes": 3}]},
+  {"path": "/img", "replies": [{"image": {"width": 40, "height": 24, "label": "hello image"}}]},
+  {"path": "/q", "query": "mode=b", "replies": [{"body": "query b"}]},
+  {"path": "/q", "replies": [{"body": "query other"}]},
+  {"path": "/prefix/*", "replies": [{"body_b64": "AAEC", "headers": {"X-Test": "yes"}}]}
+]}
+EOF
+
+# --- start ----------------------------------------------------------------
+python3 "$server" --root "$root" --config "$tmp/config.json" \
+	--log "$tmp/req.log" --port-file "$tmp/port" --scrape-synthetic 250 \
+	>"$tmp/stdout" 2>"$tmp/stderr" &
+pid=$!
+i=0
+while [ ! -s "$tmp/port" ] && [ $i -lt 100 ]; do
+	sleep 0.05 2>/dev/null || sleep 1
+	i=$((i + 1))
+done
+port=$(cat "$tmp/port" 2>/dev/null)
+if [ -z "$port" ]; then
+	notok "server starts and writes its port file" "$(cat "$tmp/stderr")"
+	echo "1..$n"
+	exit 1
+fi
+ok "server starts and writes its port file"
+base=http://127.0.0.1:$port
+check "port printed on stdout" '[ "$(cat "$tmp/stdout")" = "$port" ]'
+
+# --- scripted faults ------------------------------------------------------
+get /r429
+check "429 first, with Retry-After: 1" \
+	'[ "$code" = 429 ] && [ "$(hdr Retry-After)" = 1 ]'
+get /r429
+check "then 200" '[ "$code" = 200 ] && [ "$(cat "$tmp/body")" = "ok after 429" ]'
+get /r429
+check "last reply repeats" '[ "$code" = 200 ]'
+
+get /rdate
+check "Retry-After as an HTTP-date" \
+	'hdr Retry-After | grep -Eq "^[A-Z][a-z]{2}, [0-9]{2} [A-Z][a-z]{2} [0-9]{4} [0-9:]{8} GMT\$"'
+
+get /reset
+check "reset_after: connection reset (curl 56)" '[ "$rc" = 56 ]'
+
+get /short
+check "short_by: body shorter than Content-Length (curl 18)" \
+	'[ "$rc" = 18 ] && [ "$(hdr Content-Length)" = 15 ]'
+
+get /loop -L --max-redirs 5
+check "redirect loop (curl 47)" '[ "$rc" = 47 ]'
+get /loop
+check "redirect Location uses {BASE}" \
+	'[ "$code" = 302 ] && [ "$(hdr Location)" = "$base/loop" ]'
+
+get /hop1 -L
+check "301 then body_file" \
+	'[ "$code" = 200 ] && [ "$(cat "$tmp/body")" = "from a file" ]'
+
+get /silent
+check "no_response: empty reply (curl 52)" '[ "$rc" = 52 ]'
+
+t=$(c -o "$tmp/body" -w '%{time_total}' "$base/drip")
+check "drip_ms: body intact, sent slowly" \
+	'[ "$(cat "$tmp/body")" = 0123456789 ] && awk -v t="$t" "BEGIN { exit !(t >= 0.3) }"'
+
+get /slow --max-time 1
+check "delay_ms beyond the client timeout (curl 28)" '[ "$rc" = 28 ]'
+
+get /gz --compressed
+check "gzip when asked" \
+	'[ "$(hdr Content-Encoding)" = gzip ] && [ "$(cat "$tmp/body")" = "squeezed text" ]'
+get /gz
+check "no gzip when not asked" \
+	'[ -z "$(hdr Content-Encoding)" ] && [ "$(cat "$tmp/body")" = "squeezed text" ]'
+
+get /chunk
+check "chunked transfer" \
+	'[ "$(hdr Transfer-Encoding)" = chunked ] && [ "$(cat "$tmp/body")" = "in chunks" ]'
+
+get /img
+check "generated image: JPEG SOI/EOI and X-Image-Label" \
+	'[ "$(hdr Content-Type)" = image/jpeg ] &&
+	 [ "$(hdr X-Image-Label)" = "hello image" ] &&
+	 [ "$(od -An -tx1 -N3 "$tmp/body" | tr -d " ")" = ffd8ff ] &&
+	 [ "$(tail -c 2 "$tmp/body" | od -An -tx1 | tr -d " ")" = ffd9 ]'
+
+get "/q?mode=b"
+b1=$(cat "$tmp/body")
+get "/q?mode=a"
+check "route query substring" \
+	'[ "$b1" = "query b" ] && [ "$(cat "$tmp/body")" = "query other" ]'
+
+get /prefix/any/thing
+check "prefix route, body_b64, extra header" \
+	'[ "$(od -An -tx1 "$tmp/body" | tr -d " ")" = 000102 ] && [ "$(hdr X-Test)" = yes ]'
+
+# --- built-in IA emulation --------------------------------------------------
+get /metadata/known
+check "server still serves after faults; metadata from fixture" \
+	'[ "$code" = 200 ] && json "sys.exit(d[\"dir\"] != \"/1/items/known\")"'
+get /metadata/no-such-item
+check "unknown metadata id: 200 {}" \
+	'[ "$code" = 200 ] && [ "$(cat "$tmp/body")" = "{}" ] &&
+	 [ "$(hdr Content-Type)" = application/json ]'
+
+get "/download/known/a.txt?cnt=0"
+check "download: 302 to datanode, query kept" \
+	'[ "$code" = 302 ] && [ "$(hdr Location)" = "$base/_datanode/known/a.txt?cnt=0" ]'
+get "/download/known/a.txt?cnt=0" -L
+check "download: file served" '[ "$code" = 200 ] && [ "$(cat "$tmp/body")" = hello ]'
+get "/download/known/../../../etc/passwd" --path-as-is
+check "download: '..' rejected (400)" '[ "$code" = 400 ]'
+get "/_datanode/known/%2e%2e/%2e%2e/x"
+check "datanode: encoded '..' rejected (400)" '[ "$code" = 400 ]'
+get "/download/known/missing.txt" -L
+check "download: missing file 404" '[ "$code" = 404 ]'
+
+cursor=
+pages=0
+full_pages=yes
+: >"$tmp/ids"
+while :; do
+	if [ -n "$cursor" ]; then set -- --data-urlencode "cursor=$cursor"; else set --; fi
+	get /services/search/v1/scrape -G --data-urlencode "q=collection:x" \
+		--data-urlencode fields=identifier,title --data-urlencode count=100 "$@"
+	pages=$((pages + 1))
+	[ "$code" = 200 ] || break
+	json 'print("\n".join(i["identifier"] for i in d["items"]))' >>"$tmp/ids"
+	cursor=$(json 'print(d.get("cursor", ""))')
+	if [ -z "$cursor" ] || [ $pages -ge 10 ]; then break; fi
+	[ "$(json 'print(d["count"])')" = 100 ] || full_pages=no
+done
+check "scrape: 3 pages of count=100, cursor absent only on the last" \
+	'[ "$pages" = 3 ] && [ -z "$cursor" ] && [ "$full_pages" = yes ]'
+check "scrape: 250 identifiers, none duplicated" \
+	'[ "$(wc -l <"$tmp/ids" | tr -d " ")" = 250 ] &&
+	 [ "$(sort -u "$tmp/ids" | wc -l | tr -d " ")" = 250 ] &&
+	 [ "$(head -n 1 "$tmp/ids")" = item-0000000 ] &&
+	 [ "$(tail -n 1 "$tmp/ids")" = item-0000249 ]'
+py='sys.exit(not (d["total"] == 50 and d["count"] == 50 and d["items"][0]["title"] == "Title 200"))'
+check "scrape: last page total counts from the cursor" 'json "$py"'
+
+get "/services/search/v1/scrape?q=a%20b&fields=identifier&count=50"
+check "scrape: count < 100 is a 400 with an error key" \
+	'[ "$code" = 400 ] && json "sys.exit(\"error\" not in d)"'
+get "/services/search/v1/scrape?q=x&count=100&cursor=bm9wZQ%3D%3D"
+py='sys.exit(d != {"error": "invalid cursor"})'
+check "scrape: garbled cursor is a 400" '[ "$code" = 400 ] && json "$py"'
+get "/services/search/v1/scrape?q=a%20b&fields=identifier&count=100"
+py='sys.exit(d["total"] != 250 or d["count"] != 100 or list(d["items"][0]) != ["identifier"])'
+check "scrape: first page total, only requested fields" '[ "$code" = 200 ] && json "$py"'
+
+get "/advancedsearch.php?q=x&rows=0&output=json"
+py='sys.exit(d["response"]["numFound"] != 250 or d["response"]["docs"] != [])'
+check "advancedsearch rows=0: numFound" '[ "$code" = 200 ] && json "$py"'
+
+get '/iiif/known%2412/0,0,120,80/full/0/default.jpg'
+check "IIIF region: JPEG labelled with id and leaf" \
+	'[ "$code" = 200 ] && [ "$(hdr X-Image-Label)" = "known leaf 12" ] &&
+	 [ "$(od -An -tx1 -N2 "$tmp/body" | tr -d " ")" = ffd8 ]'
+get '/iiif/bad%20id$1/full/full/0/default.jpg'
+check "IIIF bad identifier: 400" '[ "$code" = 400 ]'
+
+# --- built-in HT emulation --------------------------------------------------
+get "/cgi/imgsrv/meta?id=loc.ark%3A%2F13960%2Ft5v69h717"
+py='i = d["items"]; sys.exit(not (d["total_items"] == 2 and
+    i[0]["features"] == ["RIGHT", "COVER", "FUDGED"] and i[0]["page_num"] == 1 and
+    "page_num" not in i[1] and i[1]["seq"] == 2 and i[1]["id"] == "loc.ark:/13960/t5v69h717"))'
+check "HT meta built from METS" \
+	'[ "$code" = 200 ] && json "$py" &&
+	 [ "$(hdr Content-Type)" = "application/javascript; charset=utf-8" ]'
+get "/cgi/imgsrv/meta?id=mdp.39015000000002"
+check "HT meta from a METS named by the local part" \
+	'[ "$code" = 200 ] && json "sys.exit(d[\"total_items\"] != 2)"'
+get "/cgi/imgsrv/meta?id=mdp.0000;start=0"
+check "HT meta unknown id: 404" '[ "$code" = 404 ]'
+get "/cgi/imgsrv/image?id=loc.ark%3A%2F13960%2Ft5v69h717;seq=2;format=image/jpeg"
+check "HT image: JPEG, access allow" \
+	'[ "$code" = 200 ] && [ "$(hdr Content-Type)" = image/jpeg ] &&
+	 [ "$(hdr X-HathiTrust-Access)" = allow ] &&
+	 [ "$(hdr X-Image-Label)" = "loc.ark:/13960/t5v69h717 seq 2" ]'
+get "/cgi/imgsrv/image?id=mdp.39015000000001&seq=1&format=image/jpeg"
+check "HT image restricted: 200 SVG, access deny" \
+	'[ "$code" = 200 ] && [ "$(hdr Content-Type)" = image/svg+xml ] &&
+	 [ "$(hdr X-HathiTrust-Access)" = deny ]'
+get "/cgi/imgsrv/image?id=mdp.0000&seq=1"
+check "HT image unknown id: 404" '[ "$code" = 404 ]'
+get /nothing/here
+check "anything else: 404" '[ "$code" = 404 ]'
+
+# --- logs -----------------------------------------------------------------
+c -o /dev/null -A "selftest-agent/1.0" "$base/metadata/ua-check"
+check "request log has raw request lines" \
+	'grep -qxF "GET /services/search/v1/scrape?q=a%20b&fields=identifier&count=100" "$tmp/req.log"'
+check "request log: one line per request, faults included" \
+	'[ "$(grep -c "^GET /r429\$" "$tmp/req.log")" = 3 ] &&
+	 grep -qxF "GET /silent" "$tmp/req.log" && grep -qxF "GET /reset" "$tmp/req.log"'
+py='import json, sys
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    if r["path"] == "/metadata/ua-check" and r["headers"].get("User-Agent") == "selftest-agent/1.0":
+        sys.exit(0)
+sys.exit(1)'
+check "header log records the User-Agent" 'python3 -c "$py" "$tmp/req.log.headers"'
+
+# --- shutdown ---------------------------------------------------------------
+check "nothing on the server's stderr" '[ ! -s "$tmp/stderr" ]'
+kill -TERM "$pid"
+wait "$pid"
+st=$?
+pid=
+check "SIGTERM: clean exit 0" '[ "$st" = 0 ]'
+
+echo "1..$n"
+[ "$fails" = 0 ]
