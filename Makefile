@@ -5,12 +5,10 @@ PREFIX     ?= /usr/local
 MANPREFIX  ?= $(PREFIX)/share/man
 DESTDIR    ?=
 
-CMDS   = ht-ids
+CMDS   = $(sort $(basename $(notdir $(wildcard cmd/*.c))))
 COMMON = common/diag.o common/xmem.o common/buf.o common/io.o common/tsv.o \
          common/json.o common/http.o common/htid.o common/hset.o
-UNITS  = tests/unit/test-tsv tests/unit/test-htid tests/unit/test-io \
-         tests/unit/test-json tests/unit/test-http-date tests/unit/test-buf \
-         tests/unit/test-hset
+UNITS  = $(basename $(wildcard tests/unit/test-*.c))
 TESTBINS = tests/unit/http-get
 
 PKGS    = libcurl yajl zlib libxml-2.0

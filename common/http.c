@@ -763,6 +763,8 @@ http_parse_date(const char *s)
 	memset(&tm, 0, sizeof tm);
 	while (isalpha((unsigned char)*p))	/* day name */
 		p++;
+	if (p == s)
+		return -1;
 	if (*p == ',') {
 		/* IMF-fixdate "Sun, 06 Nov 1994 08:49:37 GMT" or
 		 * RFC 850 "Sunday, 06-Nov-94 08:49:37 GMT" */
@@ -808,7 +810,7 @@ http_parse_date(const char *s)
 	} else {
 		return -1;
 	}
-	if (p == s || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 ||
+	if (tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 ||
 	    tm.tm_min > 59 || tm.tm_sec > 60)
 		return -1;
 	tm.tm_mon = mon;
