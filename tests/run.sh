@@ -9,8 +9,9 @@
 #
 # A case is a folder tests/cases/<tool>/<NNN-slug>/ with
 #   cmd          shell code run by sh in a fresh temporary folder (also $TMP);
-#                it sees $BIN, $CASEDIR, $FIXTURES, $TMP and, with a server,
-#                $BASE (http://127.0.0.1:PORT)
+#                it sees $BIN, $UNITDIR, $CASEDIR, $FIXTURES, $TMP and, with a
+#                server, $BASE (http://127.0.0.1:PORT) and $SERVER_LOG (its
+#                request log; $SERVER_LOG.headers has the headers as JSON)
 #   stdin        optional standard input (default: /dev/null)
 #   expout experr exit   expected stdout, stderr and exit status (default 0)
 #   server.json  optional: start tests/server with this config
@@ -29,7 +30,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 BIN=${BIN:-$top/bin}
 UNITDIR=${UNITDIR:-$top/build/tests/unit}
 FIXTURES=$top/tests/fixtures
-export FIXTURES
+export FIXTURES UNITDIR
 CASE_TIMEOUT=${CASE_TIMEOUT:-120}
 
 regen=0
@@ -123,7 +124,8 @@ start_server() {
 		sleep 0.05
 	done
 	BASE=http://127.0.0.1:$(cat "$pf")
-	export BASE
+	SERVER_LOG=$1/requests.log
+	export BASE SERVER_LOG
 }
 stop_server() {
 	if [ -n "$server_pid" ]; then
