@@ -6,8 +6,7 @@ MANPREFIX  ?= $(PREFIX)/share/man
 DESTDIR    ?=
 
 CMDS   = $(sort $(basename $(notdir $(wildcard cmd/*.c))))
-COMMON = common/diag.o common/xmem.o common/buf.o common/io.o common/tsv.o \
-         common/json.o common/http.o common/htid.o common/hset.o
+COMMON = $(patsubst %.c,%.o,$(wildcard common/*.c))
 UNITS  = $(basename $(wildcard tests/unit/test-*.c))
 TESTBINS = tests/unit/http-get
 

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "diag.h"
+#include "throttle.h"
 #include "xmem.h"
 
 #define ERRBODY_MAX (64 * 1024)
@@ -23,6 +24,7 @@ struct host {
 	double rate, burst, tokens;
 	double last;		/* when tokens were last refilled (s) */
 	double paused_until;	/* whole host waits until then (s) */
+	double shared_wait;	/* the shared throttle said: not before (s) */
 	int blocked;		/* bot protection: no more requests */
 	int configured;
 	struct host *next;
@@ -53,6 +55,8 @@ struct http {
 	struct host *hosts;
 	int def_conns;
 	double def_rate, def_burst;
+	struct curl_slist *headers;
+	struct throttle *shared;	/* cross-process rates, or NULL */
 	struct req *queue, *queue_tail;	/* waiting, in order */
 	size_t running, queued;
 	unsigned int seed;
@@ -116,6 +120,17 @@ http_new(const struct http_opts *o)
 	if (!h->multi)
 		diag_die(DIAG_FAIL, "cannot initialise libcurl");
 	curl_multi_setopt(h->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)h->o.max_total);
+	if (h->o.headers) {
+		const char *const *hp;
+		for (hp = h->o.headers; *hp; hp++) {
+			struct curl_slist *n = curl_slist_append(h->headers, *hp);
+			if (!n)
+				diag_die(DIAG_FAIL, "out of memory");
+			h->headers = n;
+		}
+	}
+	if (h->o.throttle_file && !(h->shared = throttle_open(h->o.throttle_file)))
+		diag_die(DIAG_FAIL, "cannot share the request rate through %s", h->o.throttle_file);
 	return h;
 }
 
@@ -222,7 +237,8 @@ static void
 finish(struct req *r, enum http_outcome oc, long status, int code, const char *msg)
 {
 	struct http_result res;
-	const char *ct = "", *access = "";
+	const char *ct = "", *access = "", *date = "";
+	char *eff = NULL;
 	curl_off_t cl = -1;
 	struct curl_header *hd;
 
@@ -233,13 +249,18 @@ finish(struct req *r, enum http_outcome oc, long status, int code, const char *m
 			ct = s;
 		if (curl_easy_header(r->easy, "X-HathiTrust-Access", 0, CURLH_HEADER, -1, &hd) == CURLHE_OK)
 			access = hd->value;
+		if (curl_easy_header(r->easy, "Date", 0, CURLH_HEADER, -1, &hd) == CURLHE_OK)
+			date = hd->value;
 		curl_easy_getinfo(r->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl);
+		curl_easy_getinfo(r->easy, CURLINFO_EFFECTIVE_URL, &eff);
 	}
 	res.outcome = oc;
 	res.status = status;
 	res.curl_code = code;
 	res.attempts = r->attempts;
 	res.url = r->url;
+	res.effective_url = eff ? eff : r->url;
+	res.date = date;
 	res.error = msg ? msg : "";
 	res.content_type = ct;
 	res.access = access;
@@ -371,16 +392,29 @@ start(struct http *h, struct req *r)
 	curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, (h->o.stall_ms + 999) / 1000);
 	if (h->o.cookie_file)
 		curl_easy_setopt(e, CURLOPT_COOKIEFILE, h->o.cookie_file);
+	if (h->headers)
+		curl_easy_setopt(e, CURLOPT_HTTPHEADER, h->headers);
 	r->host->active++;
 	h->running++;
 	if (curl_multi_add_handle(h->multi, e) != CURLM_OK)
 		diag_die(DIAG_FAIL, "libcurl: cannot add a transfer");
 }
 
-/* Take a token from the host's bucket if one is there. */
+/* Take a token from the host's bucket if one is there: from the shared
+ * file when there is one, else from this process's own bucket. */
 static int
-take_token(struct host *x, double t)
+take_token(struct http *h, struct host *x, double t)
 {
+	double wait;
+
+	if (h->shared) {
+		wait = throttle_take(h->shared, x->key, x->rate, x->burst, h->o.rate_jitter);
+		if (wait > 0) {
+			x->shared_wait = t + wait;
+			return 0;
+		}
+		return 1;
+	}
 	if (x->rate <= 0)
 		return 1;
 	x->tokens += (t - x->last) * x->rate;
@@ -390,6 +424,8 @@ take_token(struct host *x, double t)
 	if (x->tokens < 1)
 		return 0;
 	x->tokens -= 1;
+	if (h->o.rate_jitter > 0)
+		x->tokens -= h->o.rate_jitter * ((double)rand_r(&h->seed) / RAND_MAX);
 	return 1;
 }
 
@@ -401,6 +437,8 @@ host_ready_at(const struct host *x, double t)
 
 	if (x->paused_until > at)
 		at = x->paused_until;
+	if (x->shared_wait > at)
+		at = x->shared_wait;
 	if (x->rate > 0 && x->tokens < 1) {
 		double tok = x->tokens + (t - x->last) * x->rate;
 		if (tok < 1 && t + (1 - tok) / x->rate > at)
@@ -438,7 +476,7 @@ schedule(struct http *h)
 			if (ha > at)
 				at = ha;
 		}
-		if (at <= t && x->active < x->conns && take_token(x, t)) {
+		if (at <= t && x->active < x->conns && take_token(h, x, t)) {
 			if (prev)
 				prev->next = next;
 			else
@@ -613,6 +651,8 @@ completed(struct http *h, struct req *r, CURLcode code)
 		if (status == 429 || status == 503 || wait >= 0) {
 			if (r->host->paused_until < t + delay)
 				r->host->paused_until = t + delay;
+			if (h->shared)	/* every process sharing the file waits */
+				throttle_pause(h->shared, r->host->key, (double)wall + delay);
 		}
 	}
 	if (r->delivered && r->cb->restart)
@@ -675,6 +715,8 @@ http_free(struct http *h)
 		free(x);
 	}
 	curl_multi_cleanup(h->multi);
+	curl_slist_free_all(h->headers);
+	throttle_close(h->shared);
 	free(h->ua);
 	free(h);
 }

@@ -24,6 +24,11 @@ struct http_opts {
 	long wait_max_ms;		/* longest Retry-After honoured; default 900000 */
 	int max_redirs;			/* default 10 */
 	int max_total;			/* connections in all; default 16 */
+	const char *const *headers;	/* extra "Name: value" request headers, NULL-ended */
+	const char *throttle_file;	/* share host rates and pauses with other
+					 * processes through this file (throttle.h) */
+	double rate_jitter;		/* add up to this fraction of one interval
+					 * to the spacing between requests */
 };
 
 enum http_outcome {
@@ -40,6 +45,8 @@ struct http_result {
 	int curl_code;		/* last CURLcode */
 	int attempts;
 	const char *url;
+	const char *effective_url;	/* after redirects */
+	const char *date;	/* the response's Date header, or "" */
 	const char *error;	/* "HTTP 404 Not Found", curl's message, ... */
 	const char *content_type;	/* of the last response, or "" */
 	const char *access;	/* X-HathiTrust-Access, or "" */

@@ -1,0 +1,212 @@
+/* throttle: per-key token bucket and pause shared through a locked file.
+ * File format, one line per key: key TAB tokens TAB last TAB paused_until,
+ * times in seconds since the epoch. */
+#include "throttle.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "diag.h"
+#include "xmem.h"
+
+struct throttle {
+	int fd;
+	char *path;
+	unsigned int seed;
+};
+
+static double
+wall(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* mkdir -p for the folders above path */
+static void
+make_parents(const char *path)
+{
+	char *p = xstrdup(path), *s;
+
+	for (s = p + 1; (s = strchr(s, '/')) != NULL; s++) {
+		*s = '\0';
+		if (mkdir(p, 0700) < 0 && errno != EEXIST)
+			break;
+		*s = '/';
+	}
+	free(p);
+}
+
+struct throttle *
+throttle_open(const char *path)
+{
+	struct throttle *t;
+	int fd;
+
+	make_parents(path);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0) {
+		diag_warn_errno("throttle file %s", path);
+		return NULL;
+	}
+	t = xcalloc(1, sizeof *t);
+	t->fd = fd;
+	t->path = xstrdup(path);
+	t->seed = (unsigned int)getpid() ^ (unsigned int)time(NULL);
+	return t;
+}
+
+static int
+lock(struct throttle *t, int type)
+{
+	struct flock fl;
+
+	memset(&fl, 0, sizeof fl);
+	fl.l_type = (short)type;
+	fl.l_whence = SEEK_SET;
+	while (fcntl(t->fd, F_SETLKW, &fl) < 0) {
+		if (errno != EINTR) {
+			diag_warn_errno("throttle file %s: lock", t->path);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void
+read_all(struct throttle *t, struct buf *b)
+{
+	char chunk[4096];
+	ssize_t n;
+	off_t off = 0;
+
+	buf_reset(b);
+	while ((n = pread(t->fd, chunk, sizeof chunk, off)) > 0) {
+		buf_add(b, chunk, (size_t)n);
+		off += n;
+	}
+}
+
+static void
+write_all(struct throttle *t, const struct buf *b)
+{
+	size_t done = 0;
+	ssize_t n;
+
+	while (done < b->len) {
+		n = pwrite(t->fd, b->s + done, b->len - done, (off_t)done);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			diag_warn_errno("throttle file %s: write", t->path);
+			return;
+		}
+		done += (size_t)n;
+	}
+	if (ftruncate(t->fd, (off_t)b->len) < 0)
+		diag_warn_errno("throttle file %s: truncate", t->path);
+}
+
+struct state {
+	double tokens, last, paused;
+	int found;
+};
+
+/* Find key's line in the file text; fill st; copy other lines to rest. */
+static void
+parse(const struct buf *file, const char *key, struct state *st, struct buf *rest)
+{
+	const char *p = buf_str(file), *nl, *tab;
+	size_t klen = strlen(key);
+
+	st->found = 0;
+	while (*p) {
+		nl = strchr(p, '\n');
+		if (!nl)
+			break;	/* a torn last line: drop it */
+		tab = memchr(p, '\t', (size_t)(nl - p));
+		if (tab && (size_t)(tab - p) == klen && memcmp(p, key, klen) == 0 &&
+		    sscanf(tab + 1, "%lf\t%lf\t%lf", &st->tokens, &st->last, &st->paused) == 3) {
+			st->found = 1;
+		} else if (tab) {
+			buf_add(rest, p, (size_t)(nl - p) + 1);
+		}
+		p = nl + 1;
+	}
+}
+
+static double
+update(struct throttle *t, const char *key, double rate, double burst, double jitter,
+    double pause_until, int taking)
+{
+	struct buf file = BUF_INIT, out = BUF_INIT;
+	struct state st;
+	double now, wait = 0;
+
+	if (lock(t, F_WRLCK) < 0)
+		return 0;	/* no sharing possible: do not block the run */
+	read_all(t, &file);
+	parse(&file, key, &st, &out);
+	now = wall();
+	if (!st.found) {
+		st.tokens = burst;
+		st.last = now;
+		st.paused = 0;
+	}
+	if (pause_until > st.paused)
+		st.paused = pause_until;
+	if (taking) {
+		if (rate > 0) {
+			st.tokens += (now - st.last) * rate;
+			if (st.tokens > burst)
+				st.tokens = burst;
+		}
+		st.last = now;
+		if (st.paused > now) {
+			wait = st.paused - now;
+		} else if (rate > 0 && st.tokens < 1) {
+			wait = (1 - st.tokens) / rate;
+		} else if (rate > 0) {
+			st.tokens -= 1;
+			if (jitter > 0)
+				st.tokens -= jitter * ((double)rand_r(&t->seed) / RAND_MAX);
+		}
+	}
+	buf_printf(&out, "%s\t%.6f\t%.6f\t%.6f\n", key, st.tokens, st.last, st.paused);
+	write_all(t, &out);
+	lock(t, F_UNLCK);
+	buf_free(&file);
+	buf_free(&out);
+	return wait;
+}
+
+double
+throttle_take(struct throttle *t, const char *key, double rate, double burst, double jitter)
+{
+	return update(t, key, rate, burst < 1 ? 1 : burst, jitter, 0, 1);
+}
+
+void
+throttle_pause(struct throttle *t, const char *key, double until)
+{
+	update(t, key, 0, 1, 0, until, 0);
+}
+
+void
+throttle_close(struct throttle *t)
+{
+	if (!t)
+		return;
+	close(t->fd);
+	free(t->path);
+	free(t);
+}

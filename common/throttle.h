@@ -1,0 +1,23 @@
+/* throttle: a per-key request rate (token bucket) and pause, shared by
+ * every process that opens the same file.  Each take is a read-modify-write
+ * of a small text file under an exclusive fcntl lock, so N processes
+ * started together stay within one rate. */
+#ifndef PLATES_THROTTLE_H
+#define PLATES_THROTTLE_H
+
+struct throttle;
+
+/* Open (creating it and its folder, mode 0600) the state file; NULL with
+ * a message on error. */
+struct throttle *throttle_open(const char *path);
+/* Take one request slot for key.  Returns 0 when taken, else the seconds
+ * to wait before asking again.  jitter (0..1) adds up to that fraction of
+ * one interval to the spacing after this request. */
+double throttle_take(struct throttle *t, const char *key, double rate, double burst,
+    double jitter);
+/* Make every process wait before asking key again, until the wall-clock
+ * time until (seconds since the epoch). */
+void throttle_pause(struct throttle *t, const char *key, double until);
+void throttle_close(struct throttle *t);
+
+#endif
