@@ -1,5 +1,6 @@
 /* diag: program name, diagnostics, exit status, checked end of output. */
 #include "diag.h"
+#include "progress.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -35,7 +36,7 @@ diag_prog(void)
 static void
 vmsg(const char *fmt, va_list ap, int errnum)
 {
-	fflush(stdout == stderr ? NULL : stderr);
+	progress_clear();
 	fprintf(stderr, "%s: ", prog);
 	vfprintf(stderr, fmt, ap);
 	if (errnum)
@@ -69,6 +70,7 @@ diag_data(const char *file, unsigned long line, const char *fmt, ...)
 {
 	va_list ap;
 
+	progress_clear();
 	fprintf(stderr, "%s: %s:", prog, file);
 	if (line)
 		fprintf(stderr, "%lu:", line);
