@@ -8,11 +8,12 @@ DESTDIR    ?=
 CMDS   = $(sort $(basename $(notdir $(wildcard cmd/*.c))))
 COMMON = $(patsubst %.c,%.o,$(wildcard common/*.c))
 UNITS  = $(basename $(wildcard tests/unit/test-*.c))
-TESTBINS = tests/unit/http-get
+TESTBINS = tests/unit/http-get $(addprefix tests/fuzz/,$(FUZZERS))
+FUZZERS  = $(basename $(notdir $(wildcard tests/fuzz/fuzz-*.c)))
 
 PKGS    = libcurl yajl zlib libxml-2.0
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -pthread
 
 CC      ?= cc
 OPT     ?= -O2
@@ -30,7 +31,7 @@ ALL_LDFLAGS = $(SAN) $(LDFLAGS)
 B = build$(if $(SAN),-san)
 BIN = bin$(if $(SAN),-san)
 
-.PHONY: all check unit lint bench demo clean install uninstall help deps
+.PHONY: all check unit lint bench demo fuzz clean install uninstall help deps
 all: $(addprefix $(BIN)/,$(CMDS)) $(addprefix $(B)/,$(UNITS) $(TESTBINS))
 
 $(B)/common/%.o: common/%.c common/*.h | $(B)/common
@@ -41,7 +42,9 @@ $(BIN)/%: cmd/%.c $(B)/libcommon.a common/*.h | $(BIN)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libcommon.a $(ALL_LDFLAGS) $(PKG_LIBS)
 $(B)/tests/unit/%: tests/unit/%.c tests/unit/tap.h $(B)/libcommon.a common/*.h | $(B)/tests/unit
 	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(B)/libcommon.a $(ALL_LDFLAGS) $(PKG_LIBS)
-$(B)/common $(B)/tests/unit $(BIN):
+$(B)/tests/fuzz/%: tests/fuzz/%.c tests/fuzz/driver.c $(B)/libcommon.a common/*.h | $(B)/tests/fuzz
+	$(CC) $(ALL_CFLAGS) -o $@ $< tests/fuzz/driver.c $(B)/libcommon.a $(ALL_LDFLAGS) $(PKG_LIBS)
+$(B)/common $(B)/tests/unit $(B)/tests/fuzz $(BIN):
 	mkdir -p $@
 
 deps:
@@ -55,7 +58,25 @@ check: deps
 
 lint: deps
 	mandoc -Tlint -W warning man/*.[0-9]
-	shellcheck scripts/deps tests/run.sh .ci/run
+	scripts/check-man $(BIN) man
+	shellcheck scripts/deps scripts/demo scripts/fuzz scripts/check-man tests/run.sh .ci/run
+
+# libFuzzer (clang): each harness for FUZZ_SECONDS, corpora seeded from the
+# fixtures; crashes land in build-fuzz/crashes/ (copy them to
+# tests/fuzz/regress/<harness>/ so make check replays them).
+FUZZ_SECONDS ?= 60
+FUZZ_SAN     = -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_CFLAGS  = $(WARN) $(DEFS) -g -O1 $(FUZZ_SAN) -Icommon $(PKG_CFLAGS)
+build-fuzz/common/%.o: common/%.c common/*.h | build-fuzz/common
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+build-fuzz/libcommon.a: $(addprefix build-fuzz/,$(COMMON))
+	rm -f $@ && ar rcs $@ $^
+build-fuzz/%: tests/fuzz/%.c build-fuzz/libcommon.a
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< build-fuzz/libcommon.a $(PKG_LIBS)
+build-fuzz/common:
+	mkdir -p $@
+fuzz: deps $(addprefix build-fuzz/,$(FUZZERS))
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz $(FUZZERS)
 
 bench: deps all
 	@scripts/bench
@@ -75,7 +96,7 @@ uninstall:
 	rm -f $(DESTDIR)$(MANPREFIX)/man7/plates.7
 
 clean:
-	rm -rf build build-san bin bin-san
+	rm -rf build build-san build-fuzz bin bin-san
 
 help:
 	@echo 'make [all]          build bin/ (SANITIZE=1: ASan+UBSan into bin-san/)'

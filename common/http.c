@@ -852,7 +852,8 @@ http_parse_date(const char *s)
 	} else {
 		return -1;
 	}
-	if (tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 ||
+	/* before 1970 is no time a server means to wait for */
+	if (tm.tm_year < 70 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 ||
 	    tm.tm_min > 59 || tm.tm_sec > 60)
 		return -1;
 	tm.tm_mon = mon;

@@ -109,6 +109,41 @@ for u in "$UNITDIR"/test-*; do
 	fi
 done
 
+# ---- fuzz harnesses replayed on their seeds and on every crash ever found ----
+for f in "$UNITDIR"/../fuzz/fuzz-*; do
+	[ -x "$f" ] || continue
+	h=${f##*/}
+	name=fuzz/$h
+	selected "$name" "$@" || continue
+	inputs=$(find "$top/tests/fuzz/seeds/$h" "$top/tests/fuzz/regress/$h" -type f 2>/dev/null | sort)
+	[ -n "$inputs" ] || continue
+	# shellcheck disable=SC2086
+	if out=$("$f" $inputs 2>&1); then
+		pass
+	else
+		fail "$name"
+		printf '%s\n' "$out" | tail -8 | sed 's/^/    /'
+	fi
+done
+
+# ---- every option a tool's --help prints is in its man page; mandoc lint ----
+if selected man/check-man "$@"; then
+	if out=$("$top/scripts/check-man" "$BIN" "$top/man" 2>&1); then
+		pass
+	else
+		fail man/check-man
+		printf '%s\n' "$out" | sed 's/^/    /'
+	fi
+fi
+if selected man/mandoc-lint "$@" && command -v mandoc >/dev/null 2>&1; then
+	if out=$(mandoc -Tlint -W warning "$top"/man/*.[0-9] 2>&1) && [ -z "$out" ]; then
+		pass
+	else
+		fail man/mandoc-lint
+		printf '%s\n' "$out" | sed 's/^/    /'
+	fi
+fi
+
 # ---- server ----
 server_pid=
 start_server() {
