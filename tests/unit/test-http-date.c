@@ -34,6 +34,11 @@ test_parse_date(void)
 	is_int(http_parse_date("Wed, 21 Oct 2015 07:28:00 GMT"), 1445412480, "MDN example");
 	is_int(http_parse_date("Friday, 01-Jan-21 00:00:00 GMT"), 1609459200, "RFC 850 year 21 is 2021");
 	is_int(http_parse_date("Thursday, 01-Jan-70 00:00:00 GMT"), 0, "RFC 850 year 70 is 1970");
+	is_int(http_parse_date("Friday, 31-Dec-99 23:59:59 GMT"), 946684799, "RFC 850 year 99 is 1999");
+	if (sizeof(time_t) > 4)
+		is_int(http_parse_date("Tuesday, 01-Jan-69 00:00:00 GMT"), 3124224000LL, "RFC 850 year 69 is 2069");
+	else
+		ok(1, "RFC 850 year 69 (skipped: 32-bit time_t)");
 	is_int(http_parse_date("Sat Jan  1 00:00:00 2000"), 946684800, "asctime 2000");
 	is_int(http_parse_date("Tue Oct 21 07:28:00 2015"), 1445412480, "asctime two-digit day");
 
