@@ -94,13 +94,18 @@ trim(const char **s, size_t *len)
 static void
 emit(struct record *r, const char *file, unsigned long line)
 {
+	static struct buf idbuf;
 	const char *id;
 	size_t len, nslen;
 	const char *local;
 	int i;
 
-	id = htid_from_url(buf_str(&r->id), r->id.len, &len);
+	id = buf_str(&r->id);
+	len = r->id.len;
 	trim(&id, &len);
+	htid_from_url(&idbuf, id, len);
+	id = buf_str(&idbuf);
+	len = idbuf.len;
 	if (len == 0) {
 		diag_data(file, line, "empty volume id");
 		diag_failed();
@@ -173,9 +178,12 @@ on_json(void *arg, const struct json_event *ev)
 	struct jctx *c = arg;
 	int f, rank;
 
-	if (ev->depth == 1 && ev->type == JSON_ARRAY_START && json_path_is(ev, "gathers"))
+	/* records are the members of "gathers", or of a top-level array */
+	if ((ev->depth == 1 && ev->type == JSON_ARRAY_START && json_path_is(ev, "gathers")) ||
+	    (ev->depth == 0 && ev->type == JSON_ARRAY_START))
 		c->in_gathers = 1;
-	if (ev->depth == 2 && json_path_is(ev, "gathers[]")) {
+	if ((ev->depth == 2 && json_path_is(ev, "gathers[]")) ||
+	    (ev->depth == 1 && json_path_is(ev, "[]"))) {
 		if (ev->type == JSON_MAP_START) {
 			record_reset(&c->rec);
 			c->id_rank = 0;
@@ -197,7 +205,8 @@ on_json(void *arg, const struct json_event *ev)
 		}
 		return 0;
 	}
-	if (ev->depth != 3 || !ev->key || strncmp(ev->path, "gathers[].", 10) != 0)
+	if (!ev->key || !((ev->depth == 3 && strncmp(ev->path, "gathers[].", 10) == 0) ||
+	    (ev->depth == 2 && strncmp(ev->path, "[].", 3) == 0)))
 		return 0;
 	if (ev->type != JSON_STRING && ev->type != JSON_NUMBER)
 		return 0;
@@ -222,6 +231,7 @@ read_json(struct io_in *in)
 {
 	struct jctx c;
 	struct json_stream *js;
+	const char *p;
 	char chunk[65536];
 	ssize_t n;
 	int r = 0;
@@ -229,6 +239,8 @@ read_json(struct io_in *in)
 	memset(&c, 0, sizeof c);
 	c.file = io_name(in);
 	js = json_new(on_json, &c);
+	if (io_peek(in, &p, 3) == 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+		(void)io_read(in, chunk, 3);	/* a byte order mark */
 	while ((n = io_read(in, chunk, sizeof chunk)) > 0)
 		if ((r = json_feed(js, chunk, (size_t)n)) != 0)
 			break;
@@ -243,7 +255,8 @@ read_json(struct io_in *in)
 		    json_error_offset(js));
 		diag_failed();
 	} else if (n == 0 && !c.in_gathers) {
-		diag_data(c.file, 0, "no \"gathers\" list: not a collection export or workset");
+		diag_data(c.file, 0, "no \"gathers\" list or array of records: not a collection "
+		    "export or workset");
 		diag_failed();
 	}
 	json_free(js);
@@ -328,7 +341,7 @@ read_lines(struct io_in *in)
 	struct tsv_field f[MAXCOLS];
 	size_t cstart[MAXCOLS], clen[MAXCOLS];
 	struct record rec;
-	int fmt = FMT_LIST, idcol = 0, col[NFIELDS], i, r;
+	int fmt = FMT_LIST, idcol = 0, col[NFIELDS], i, r, detected = 0;
 	size_t n;
 	const char *file = io_name(in);
 
@@ -342,11 +355,19 @@ read_lines(struct io_in *in)
 
 		if (ln == 1 && len >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0)
 			s += 3, len -= 3;	/* a byte order mark */
-		if (ln == 1) {
-			/* what kind of file: look at the first line */
+		if (!detected) {
+			/* what kind of file: look at the first line that is not
+			 * blank or a comment */
+			const char *t = s;
+			size_t tl = len;
+			trim(&t, &tl);
+			if (tl == 0 || *t == '#')
+				continue;
+			detected = 1;
 			n = tsv_split(s, len, f, MAXCOLS);
 			if ((idcol = tsv_find(f, n < MAXCOLS ? n : MAXCOLS, "htitem_id")) >= 0 ||
-			    (idcol = tsv_find(f, n < MAXCOLS ? n : MAXCOLS, "htid")) >= 0) {
+			    (idcol = tsv_find(f, n < MAXCOLS ? n : MAXCOLS, "htid")) >= 0 ||
+			    (idcol = tsv_find(f, n < MAXCOLS ? n : MAXCOLS, "id")) >= 0) {
 				fmt = FMT_TSV;
 				for (i = 0; i < NFIELDS; i++)
 					col[i] = col_for(f, n < MAXCOLS ? n : MAXCOLS, i);
@@ -459,7 +480,7 @@ read_file(const char *path)
 	else
 		read_lines(in);
 	if (no_rights)
-		diag_warn("%s: %lu volume%s without rights information left out by --full-view",
+		diag_note("%s: %lu volume%s without rights information left out by --full-view",
 		    io_name(in), no_rights, no_rights == 1 ? "" : "s");
 	io_close(in);
 }

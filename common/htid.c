@@ -2,6 +2,7 @@
 #include "htid.h"
 
 #include <string.h>
+#include <strings.h>
 
 int
 htid_split(const char *id, size_t *nslen, const char **local)
@@ -98,29 +99,63 @@ htid_clean_id(struct buf *b, const char *id)
 	return 0;
 }
 
-const char *
-htid_from_url(const char *s, size_t len, size_t *outlen)
+static int
+prefix(const char *s, size_t len, const char *p)
 {
-	static const char *const prefixes[] = {
-		"https://hdl.handle.net/2027/", "http://hdl.handle.net/2027/",
-		"https://babel.hathitrust.org/cgi/pt?id=",
-		"http://babel.hathitrust.org/cgi/pt?id=", NULL
-	};
-	size_t i, k;
+	size_t k = strlen(p);
 
-	for (i = 0; prefixes[i]; i++) {
-		k = strlen(prefixes[i]);
-		if (len > k && strncmp(s, prefixes[i], k) == 0) {
-			s += k;
-			len -= k;
-			if (i >= 2) {	/* a viewer link: the id ends at ; & or # */
-				for (k = 0; k < len && !strchr(";&#", s[k]); k++)
-					;
-				len = k;
-			}
-			break;
+	return len >= k && strncasecmp(s, p, k) == 0;
+}
+
+int
+htid_from_url(struct buf *out, const char *s, size_t len)
+{
+	static const char *const handles[] = {
+		"https://hdl.handle.net/2027/", "http://hdl.handle.net/2027/", NULL
+	};
+	static const char *const viewers[] = {
+		"https://babel.hathitrust.org/cgi/pt?", "http://babel.hathitrust.org/cgi/pt?",
+		"https://babel.hathitrust.org/cgi/pt/search?", NULL
+	};
+	size_t i, k, end;
+	int hi, lo;
+
+	buf_reset(out);
+	for (i = 0; handles[i]; i++) {
+		k = strlen(handles[i]);
+		if (len > k && prefix(s, len, handles[i])) {
+			/* the id runs to a query or fragment, if any */
+			for (end = k; end < len && s[end] != '?' && s[end] != '#'; end++)
+				;
+			buf_add(out, s + k, end - k);
+			return 1;
 		}
 	}
-	*outlen = len;
-	return s;
+	for (i = 0; viewers[i]; i++) {
+		k = strlen(viewers[i]);
+		if (len <= k || !prefix(s, len, viewers[i]))
+			continue;
+		/* parameters split on ; or &; take id= and percent-decode it */
+		while (k < len) {
+			for (end = k; end < len && !strchr(";&#", s[end]); end++)
+				;
+			if (end - k > 3 && strncmp(s + k, "id=", 3) == 0) {
+				for (k += 3; k < end; k++) {
+					if (s[k] == '%' && k + 2 < end && (hi = hexval((unsigned char)s[k + 1])) >= 0 &&
+					    (lo = hexval((unsigned char)s[k + 2])) >= 0) {
+						buf_addc(out, (char)(hi << 4 | lo));
+						k += 2;
+					} else {
+						buf_addc(out, s[k]);
+					}
+				}
+				return 1;
+			}
+			if (end < len && s[end] == '#')
+				break;
+			k = end + 1;
+		}
+	}
+	buf_add(out, s, len);
+	return 0;
 }

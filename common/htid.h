@@ -17,8 +17,10 @@ void htid_clean(struct buf *b, const char *s, size_t len);
 int htid_unclean(struct buf *b, const char *s, size_t len);
 /* "{ns}.{clean(local)}": the folder HT gives a volume; -1 if not an id. */
 int htid_clean_id(struct buf *b, const char *id);
-/* Strip a handle or babel URL prefix from a raw id in place
- * ("https://hdl.handle.net/2027/mdp.1" -> "mdp.1"); returns the id. */
-const char *htid_from_url(const char *s, size_t len, size_t *outlen);
+/* The id in s: a handle URL ("https://hdl.handle.net/2027/mdp.1") or a
+ * babel viewer link (".../cgi/pt?seq=5;id=mdp.1", id percent-decoded) gives
+ * the id they name, anything else is copied as it is.  The result replaces
+ * the contents of out; returns 1 if s was such a link. */
+int htid_from_url(struct buf *out, const char *s, size_t len);
 
 #endif

@@ -190,11 +190,11 @@ test_unclean_bad(void)
 static void
 url_case(const char *url, const char *want)
 {
-	size_t n = 9999;
-	const char *id = htid_from_url(url, strlen(url), &n);
+	struct buf b = BUF_INIT;
 
-	ok(n == strlen(want) && strncmp(id, want, n) == 0, "from_url %s -> %s (got %.*s)",
-	    url, want, (int)n, id);
+	htid_from_url(&b, url, strlen(url));
+	is_str(buf_str(&b), want, "from_url %s", url);
+	buf_free(&b);
 }
 
 static void
@@ -211,13 +211,20 @@ test_from_url(void)
 	url_case("https://hdl.handle.net/2027/", "https://hdl.handle.net/2027/");	/* prefix only */
 	url_case("https://example.org/2027/mdp.1", "https://example.org/2027/mdp.1");
 	url_case("", "");
+	url_case("HTTPS://HDL.HANDLE.NET/2027/mdp.1", "mdp.1");
+	url_case("https://hdl.handle.net/2027/mdp.1?urlappend=%3Bseq=9", "mdp.1");
+	url_case("https://babel.hathitrust.org/cgi/pt?seq=7;id=mdp.2", "mdp.2");
+	url_case("https://babel.hathitrust.org/cgi/pt?id=gri.ark%3A%2F13960%2Ft5t761b44&seq=3",
+	    "gri.ark:/13960/t5t761b44");
+	url_case("https://babel.hathitrust.org/cgi/pt?seq=7", "https://babel.hathitrust.org/cgi/pt?seq=7");
 	{
 		/* len is honoured */
 		const char *u = "https://hdl.handle.net/2027/mdp.1XXXX";
-		size_t n;
-		const char *id = htid_from_url(u, strlen(u) - 4, &n);
-		ok(n == 5 && strncmp(id, "mdp.1", 5) == 0, "from_url respects len");
-		ok(id == u + strlen("https://hdl.handle.net/2027/"), "from_url returns a pointer into the input");
+		struct buf b = BUF_INIT;
+		is_int(htid_from_url(&b, u, strlen(u) - 4), 1, "a handle is a link");
+		is_str(buf_str(&b), "mdp.1", "from_url respects len");
+		is_int(htid_from_url(&b, "mdp.1", 5), 0, "an id is not a link");
+		buf_free(&b);
 	}
 }
 
