@@ -126,6 +126,16 @@ for f in "$UNITDIR"/../fuzz/fuzz-*; do
 	fi
 done
 
+# ---- the test server checks itself ----
+if selected server/selftest "$@"; then
+	if out=$(sh "$top/tests/server-selftest.sh" 2>&1); then
+		pass
+	else
+		fail server/selftest
+		printf '%s\n' "$out" | grep -v '^ok' | tail -8 | sed 's/^/    /'
+	fi
+fi
+
 # ---- every option a tool's --help prints is in its man page; mandoc lint ----
 if selected man/check-man "$@"; then
 	if out=$("$top/scripts/check-man" "$BIN" "$top/man" 2>&1); then

@@ -279,7 +279,7 @@ get /nothing/here
 check "anything else: 404" '[ "$code" = 404 ]'
 
 # --- logs -----------------------------------------------------------------
-c -o /dev/null -A "selftest-agent/1.0" "$base/metadata/ua-check"
+c -o /dev/null -A "selftest-client/1.0" "$base/metadata/ua-check"
 check "request log has raw request lines" \
 	'grep -qxF "GET /services/search/v1/scrape?q=a%20b&fields=identifier&count=100" "$tmp/req.log"'
 check "request log: one line per request, faults included" \
@@ -288,7 +288,7 @@ check "request log: one line per request, faults included" \
 py='import json, sys
 for line in open(sys.argv[1]):
     r = json.loads(line)
-    if r["path"] == "/metadata/ua-check" and r["headers"].get("User-Agent") == "selftest-agent/1.0":
+    if r["path"] == "/metadata/ua-check" and r["headers"].get("User-Agent") == "selftest-client/1.0":
         sys.exit(0)
 sys.exit(1)'
 check "header log records the User-Agent" 'python3 -c "$py" "$tmp/req.log.headers"'
