@@ -15,7 +15,8 @@
 #   stdin        optional standard input (default: /dev/null)
 #   expout experr exit   expected stdout, stderr and exit status (default 0)
 #   server.json  optional: start tests/server with this config
-#   server.args  optional: more arguments for tests/server
+#   server.args  optional: more arguments for tests/server (@TOP@ reads as
+#                the project folder, e.g. --root @TOP@/tests/replica)
 #   requests     optional: the expected request log ("GET /path?query" lines)
 # A cmd that exits 77 (when 77 is not its expected status) is skipped: its
 # stderr says why, and the skip is reported, never counted as a pass.
@@ -226,7 +227,7 @@ for casedir in "$top"/tests/cases/*/*/; do
 	if [ -f "$casedir/server.json" ] || [ -f "$casedir/server.args" ]; then
 		sargs=
 		[ -f "$casedir/server.json" ] && sargs="--config $casedir/server.json"
-		[ -f "$casedir/server.args" ] && sargs="$sargs $(cat "$casedir/server.args")"
+		[ -f "$casedir/server.args" ] && sargs="$sargs $(sed "s|@TOP@|$top|g" "$casedir/server.args")"
 		if ! start_server "$tmp" "$sargs"; then
 			fail "$name (server did not start)"
 			continue
