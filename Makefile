@@ -87,11 +87,14 @@ demo: deps all
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANPREFIX)/man1 $(DESTDIR)$(MANPREFIX)/man7
 	install -m 755 $(addprefix $(BIN)/,$(CMDS)) $(DESTDIR)$(PREFIX)/bin/
+	install -m 755 scripts/pictures $(DESTDIR)$(PREFIX)/bin/ia-pictures
+	install -m 755 scripts/pictures $(DESTDIR)$(PREFIX)/bin/ht-pictures
+	install -m 755 scripts/contact-sheet $(DESTDIR)$(PREFIX)/bin/contact-sheet
 	install -m 644 man/*.1 $(DESTDIR)$(MANPREFIX)/man1/
 	install -m 644 man/*.7 $(DESTDIR)$(MANPREFIX)/man7/
 
 uninstall:
-	cd $(DESTDIR)$(PREFIX)/bin && rm -f $(CMDS)
+	cd $(DESTDIR)$(PREFIX)/bin && rm -f $(CMDS) ia-pictures ht-pictures contact-sheet
 	cd $(DESTDIR)$(MANPREFIX)/man1 && rm -f $(addsuffix .1,$(CMDS))
 	rm -f $(DESTDIR)$(MANPREFIX)/man7/plates.7
 

@@ -383,7 +383,11 @@ start(struct http *h, struct req *r)
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(e, CURLOPT_USERAGENT, h->ua);
-	curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
+	/* wait to multiplex only where ALPN can say so at the handshake: on
+	 * plain http the answer comes with the first reply, and until then every
+	 * other transfer to the host would wait for it */
+	if (strncasecmp(r->url, "https:", 6) == 0)
+		curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, h->o.connect_timeout_ms);
 	if (h->o.timeout_ms > 0)
 		curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, h->o.timeout_ms);
@@ -492,6 +496,24 @@ schedule(struct http *h)
 		prev = r;
 	}
 	return wait < 0 ? 0 : wait;
+}
+
+double
+http_throttle_wait(const struct http *h)
+{
+	const struct req *r;
+	double t = now_s(), best = -1, at;
+
+	for (r = h->queue; r; r = r->next) {
+		if (r->host->blocked || r->host->active >= r->host->conns)
+			continue;
+		at = host_ready_at(r->host, t);
+		if (r->not_before > at)
+			at = r->not_before;
+		if (best < 0 || at < best)
+			best = at;
+	}
+	return best > t ? best - t : 0;
 }
 
 static long

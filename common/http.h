@@ -90,6 +90,9 @@ void http_default_limit(struct http *h, int conns, double rate, double burst);
 int http_get(struct http *h, const char *url, const struct http_cb *cb, void *arg);
 /* Requests queued or in flight. */
 size_t http_pending(const struct http *h);
+/* Seconds until the next queued request may start as far as host rates
+ * and pauses go (0 if one may start now or none is waiting for its host). */
+double http_throttle_wait(const struct http *h);
 /* Do work for at most wait_ms (-1: until something completes or a
  * second passes).  Returns http_pending. */
 size_t http_run(struct http *h, long wait_ms);
