@@ -155,6 +155,15 @@ if selected man/mandoc-lint "$@" && command -v mandoc >/dev/null 2>&1; then
 	fi
 fi
 
+# ---- fault matrix: one test per row of tests/faults/matrix.tsv ----
+sh "$top/tests/faults/run" "$@" >"$work/faults.out" 2>&1
+frc=$?
+passed=$((passed + $(grep -c '^ok ' "$work/faults.out")))
+sed -n 's/^not ok \([^ :]*\).*/\1/p' "$work/faults.out" >"$work/faults.failed"
+while read -r f; do fail "$f"; done <"$work/faults.failed"
+[ "$frc" -gt 1 ] && fail faults/run
+[ "$frc" -ne 0 ] && grep -v -e '^ok ' -e '^[0-9]* passed, [0-9]* failed$' "$work/faults.out"
+
 # ---- server ----
 server_pid=
 start_server() {
