@@ -59,7 +59,7 @@ check: deps
 lint: deps
 	mandoc -Tlint -W warning man/*.[0-9]
 	scripts/check-man $(BIN) man
-	shellcheck scripts/deps scripts/demo scripts/fuzz scripts/check-man scripts/bench scripts/bench-* tests/run.sh .ci/run
+	shellcheck scripts/deps scripts/demo scripts/fuzz scripts/check-man scripts/bench scripts/bench-* scripts/pictures tests/faults/run tests/run.sh .ci/run
 
 # libFuzzer (clang): each harness for FUZZ_SECONDS, corpora seeded from the
 # fixtures; crashes land in build-fuzz/crashes/ (copy them to
