@@ -49,9 +49,7 @@ static struct {
 	size_t nmets;
 	int mets_dir;		/* the one --mets is a folder */
 	double rate;
-	int retries;
-	long retry_delay_ms;
-	long timeout_ms;
+	struct http_opts net;	/* --retries, --retry-delay, --timeout */
 	const char *tmpl;
 	long width;
 } opt;
@@ -1046,9 +1044,9 @@ run_imgsrv(struct idsrc *src)
 
 	memset(&ho, 0, sizeof ho);
 	ho.cookie_file = opt.cookies;
-	ho.retries = opt.retries;
-	ho.retry_delay_ms = opt.retry_delay_ms;
-	ho.timeout_ms = opt.timeout_ms;
+	ho.retries = opt.net.retries;
+	ho.retry_delay_ms = opt.net.retry_delay_ms;
+	ho.timeout_ms = opt.net.timeout_ms;
 	ho.max_total = 1;
 	h = http_new(&ho);
 	/* one connection to HathiTrust, at the chosen rate */
@@ -1082,21 +1080,12 @@ run_imgsrv(struct idsrc *src)
 static double
 parse_rate(const char *arg)
 {
-	char *end;
-	double n;
+	double r = http_parse_rate(arg);
 
-	errno = 0;
-	n = strtod(arg, &end);
-	if (errno || end == arg || !(n > 0) || n > 1000)
-		goto bad;
-	if (strcmp(end, "/s") == 0 || strcmp(end, "/sec") == 0)
-		return n;
-	if (strcmp(end, "/min") == 0)
-		return n / 60;
-	if (strcmp(end, "/h") == 0)
-		return n / 3600;
-bad:
-	diag_usage_error(usage_text, "--rate: expected N/s, N/min or N/h (N > 0), got '%s'", arg);
+	if (!(r > 0) || r > 1000)
+		diag_usage_error(usage_text, "--rate: expected N/s, N/min or N/h (0 < N/s <= 1000), "
+		    "got '%s'", arg);
+	return r;
 }
 
 static void
@@ -1147,8 +1136,8 @@ usage(void)
 int
 main(int argc, char **argv)
 {
-	enum { O_ALL = 256, O_BASE, O_COOKIES, O_DAPI, O_METS, O_RATE, O_RETRIES, O_DELAY,
-		O_TIMEOUT, O_TMPL, O_WIDTH };
+	enum { O_ALL = 256, O_BASE, O_COOKIES, O_DAPI, O_METS, O_RATE, O_NET,
+		 O_TMPL, O_WIDTH };
 	static const struct option longopts[] = {
 		{ "all", no_argument, NULL, O_ALL },
 		{ "base-url", required_argument, NULL, O_BASE },
@@ -1160,9 +1149,9 @@ main(int argc, char **argv)
 		{ "mets", required_argument, NULL, O_METS },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "rate", required_argument, NULL, O_RATE },
-		{ "retries", required_argument, NULL, O_RETRIES },
-		{ "retry-delay", required_argument, NULL, O_DELAY },
-		{ "timeout", required_argument, NULL, O_TIMEOUT },
+		{ "retries", required_argument, NULL, O_NET },
+		{ "retry-delay", required_argument, NULL, O_NET },
+		{ "timeout", required_argument, NULL, O_NET },
 		{ "url-template", required_argument, NULL, O_TMPL },
 		{ "width", required_argument, NULL, O_WIDTH },
 		{ "version", no_argument, NULL, 'V' },
@@ -1173,14 +1162,14 @@ main(int argc, char **argv)
 	struct stat st;
 	char **list;
 	size_t k, j;
-	int c, nfeat_alloc = 0;
+	int c, li = 0, nfeat_alloc = 0;
 	FILE *f;
 
 	diag_init(argv[0]);
 	opt.rate = DEFAULT_RATE;
-	opt.retries = 5;
-	opt.retry_delay_ms = 1000;
-	while ((c = getopt_long(argc, argv, ":F:HhqV", longopts, NULL)) != -1) {
+	opt.net.retries = 5;
+	opt.net.retry_delay_ms = 1000;
+	while ((c = getopt_long(argc, argv, ":F:HhqV", longopts, &li)) != -1) {
 		switch (c) {
 		case O_ALL:
 			opt.all = 1;
@@ -1227,16 +1216,8 @@ main(int argc, char **argv)
 		case O_RATE:
 			opt.rate = parse_rate(optarg);
 			break;
-		case O_RETRIES:
-			opt.retries = (int)diag_parse_long(usage_text, "--retries", optarg, 0, 100);
-			break;
-		case O_DELAY:
-			opt.retry_delay_ms = diag_parse_long(usage_text, "--retry-delay", optarg, 1,
-			    3600000);
-			break;
-		case O_TIMEOUT:
-			opt.timeout_ms = diag_parse_long(usage_text, "--timeout", optarg, 1, 86400) *
-			    1000;
+		case O_NET:
+			http_option(&opt.net, usage_text, longopts[li].name, optarg);
 			break;
 		case O_TMPL:
 			opt.tmpl = optarg;

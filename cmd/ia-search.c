@@ -34,9 +34,7 @@ static struct {
 	long page_size;
 	const char *base_opt;
 	char *base;
-	int retries;
-	long retry_delay_ms;
-	long timeout_ms;
+	struct http_opts net;	/* --retries, --retry-delay, --timeout */
 	int progress;		/* -1 automatic */
 	/* -f: output columns, as indexes into names (which has no duplicates) */
 	char **names;
@@ -398,9 +396,9 @@ new_http(void)
 	struct http *h;
 
 	memset(&ho, 0, sizeof ho);
-	ho.retries = opt.retries;
-	ho.retry_delay_ms = opt.retry_delay_ms;
-	ho.timeout_ms = opt.timeout_ms;
+	ho.retries = opt.net.retries;
+	ho.retry_delay_ms = opt.net.retry_delay_ms;
+	ho.timeout_ms = opt.net.timeout_ms;
 	ho.max_total = 1;
 	h = http_new(&ho);
 	/* one request at a time: cursor paging is sequential anyway */
@@ -737,7 +735,7 @@ int
 main(int argc, char **argv)
 {
 	enum { O_BASE = 256, O_COUNT, O_ABBYY, O_MAX, O_NOPROGRESS, O_PAGE, O_PROGRESS,
-		O_RETRIES, O_DELAY, O_TIMEOUT };
+		O_NET };
 	static const struct option longopts[] = {
 		{ "base-url", required_argument, NULL, O_BASE },
 		{ "count", no_argument, NULL, O_COUNT },
@@ -750,22 +748,22 @@ main(int argc, char **argv)
 		{ "page-size", required_argument, NULL, O_PAGE },
 		{ "progress", no_argument, NULL, O_PROGRESS },
 		{ "quiet", no_argument, NULL, 'q' },
-		{ "retries", required_argument, NULL, O_RETRIES },
-		{ "retry-delay", required_argument, NULL, O_DELAY },
-		{ "timeout", required_argument, NULL, O_TIMEOUT },
+		{ "retries", required_argument, NULL, O_NET },
+		{ "retry-delay", required_argument, NULL, O_NET },
+		{ "timeout", required_argument, NULL, O_NET },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct buf query = BUF_INIT;
 	size_t i;
-	int c, quiet = 0, blank;
+	int c, li = 0, quiet = 0, blank;
 
 	diag_init(argv[0]);
 	opt.page_size = PAGE_MAX;
-	opt.retries = 5;
-	opt.retry_delay_ms = 1000;
+	opt.net.retries = 5;
+	opt.net.retry_delay_ms = 1000;
 	opt.progress = -1;
-	while ((c = getopt_long(argc, argv, ":f:HhqV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":f:HhqV", longopts, &li)) != -1) {
 		switch (c) {
 		case O_BASE:
 			opt.base_opt = optarg;
@@ -802,16 +800,8 @@ main(int argc, char **argv)
 			quiet = 1;
 			diag_set_quiet(1);
 			break;
-		case O_RETRIES:
-			opt.retries = (int)diag_parse_long(usage_text, "--retries", optarg, 0, 100);
-			break;
-		case O_DELAY:
-			opt.retry_delay_ms = diag_parse_long(usage_text, "--retry-delay", optarg, 1,
-			    3600000);
-			break;
-		case O_TIMEOUT:
-			opt.timeout_ms = diag_parse_long(usage_text, "--timeout", optarg, 1, 86400) *
-			    1000;
+		case O_NET:
+			http_option(&opt.net, usage_text, longopts[li].name, optarg);
 			break;
 		case 'V':
 			diag_version();

@@ -134,9 +134,8 @@ http_new(const struct http_opts *o)
 	return h;
 }
 
-/* scheme://host:port of url, lower-cased; NULL if it does not parse. */
-static char *
-host_key(const char *url)
+char *
+http_host_key(const char *url)
 {
 	CURLU *u = curl_url();
 	char *scheme = NULL, *host = NULL, *port = NULL, *key = NULL;
@@ -203,7 +202,7 @@ http_default_limit(struct http *h, int conns, double rate, double burst)
 void
 http_host_limit(struct http *h, const char *url, int conns, double rate, double burst)
 {
-	char *key = host_key(url);
+	char *key = http_host_key(url);
 	struct host *x;
 
 	if (!key)
@@ -287,7 +286,7 @@ http_get(struct http *h, const char *url, const struct http_cb *cb, void *arg)
 	r->url = xstrdup(url);
 	r->cb = cb;
 	r->arg = arg;
-	if ((key = host_key(url)) == NULL) {
+	if ((key = http_host_key(url)) == NULL) {
 		finish(r, HTTP_FAILED, 0, CURLE_URL_MALFORMAT, "not an http(s) URL");
 		return -1;
 	}
@@ -741,6 +740,39 @@ http_free(struct http *h)
 	throttle_close(h->shared);
 	free(h->ua);
 	free(h);
+}
+
+double
+http_parse_rate(const char *arg)
+{
+	char *end;
+	double n;
+
+	errno = 0;
+	n = strtod(arg, &end);
+	if (errno || end == arg || !(n >= 0) || n > 1e9)
+		return -1;
+	if (*end == '\0' || strcmp(end, "/s") == 0 || strcmp(end, "/sec") == 0)
+		return n;
+	if (strcmp(end, "/min") == 0 || strcmp(end, "/m") == 0)
+		return n / 60;
+	if (strcmp(end, "/h") == 0)
+		return n / 3600;
+	return -1;
+}
+
+int
+http_option(struct http_opts *o, const char *usage, const char *name, const char *arg)
+{
+	if (strcmp(name, "retries") == 0)
+		o->retries = (int)diag_parse_long(usage, "--retries", arg, 0, 100);
+	else if (strcmp(name, "retry-delay") == 0)
+		o->retry_delay_ms = diag_parse_long(usage, "--retry-delay", arg, 1, 3600000);
+	else if (strcmp(name, "timeout") == 0)
+		o->timeout_ms = diag_parse_long(usage, "--timeout", arg, 1, 86400) * 1000;
+	else
+		return 0;
+	return 1;
 }
 
 char *
