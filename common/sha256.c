@@ -151,6 +151,8 @@ sha256_update(struct sha256 *c, const void *vp, size_t n)
 	const unsigned char *p = vp;
 	size_t k;
 
+	if (n == 0)	/* p may be NULL then */
+		return;
 	c->len += n;
 	if (c->n) {
 		k = 64 - c->n < n ? 64 - c->n : n;
