@@ -631,14 +631,18 @@ open_folder(const struct row *r, int create)
 #define FOLDER_CACHE 8
 static struct {
 	char *key;	/* library/folder */
-	int fd;
+	int fd;		/* -1: it did not exist at when */
+	double when;
 } fcache[FOLDER_CACHE];
+
+static double now_s(void);
 
 static void
 fcache_drop(int i)
 {
 	free(fcache[i].key);
-	close(fcache[i].fd);
+	if (fcache[i].fd >= 0)
+		close(fcache[i].fd);
 	memmove(&fcache[i], &fcache[i + 1], (FOLDER_CACHE - 1 - (size_t)i) * sizeof fcache[0]);
 	fcache[FOLDER_CACHE - 1].key = NULL;
 }
@@ -651,39 +655,53 @@ fcache_clear(void)
 }
 
 /* The folder of r, from the cache or opened (made, with create) and put in
- * it: a descriptor the caller must not close, or -1 with errno. */
+ * it: a descriptor the caller must not close, or -1 with errno.  That a
+ * folder is missing is remembered for a second (a fresh run checks many
+ * pages of a volume before its first image makes the folder). */
 static int
 folder(const struct row *r, int create)
 {
 	struct buf b = BUF_INIT;
-	int i, fd;
+	int i, fd, e;
 
 	buf_adds(&b, r->lib);
 	buf_addc(&b, '/');
 	buf_adds(&b, r->folder);
-	for (i = 0; i < FOLDER_CACHE && fcache[i].key; i++) {
-		if (strcmp(fcache[i].key, buf_str(&b)) == 0) {
+	for (i = 0; i < FOLDER_CACHE && fcache[i].key; i++)
+		if (strcmp(fcache[i].key, buf_str(&b)) == 0)
+			break;
+	if (i < FOLDER_CACHE && fcache[i].key) {
+		if (fcache[i].fd >= 0 || (!create && now_s() - fcache[i].when < 1.0)) {
 			if (i > 0) {
 				char *key = fcache[i].key;
+				double when = fcache[i].when;
 				fd = fcache[i].fd;
 				memmove(&fcache[1], &fcache[0], (size_t)i * sizeof fcache[0]);
 				fcache[0].key = key;
 				fcache[0].fd = fd;
+				fcache[0].when = when;
 			}
 			buf_free(&b);
+			if (fcache[0].fd < 0)
+				errno = ENOENT;
 			return fcache[0].fd;
 		}
+		fcache_drop(i);	/* missing then: look again */
 	}
-	if ((fd = open_folder(r, create)) < 0) {
+	fd = open_folder(r, create);
+	if (fd < 0 && errno != ENOENT) {
 		buf_free(&b);
 		return -1;
 	}
+	e = errno;
 	if (fcache[FOLDER_CACHE - 1].key)
 		fcache_drop(FOLDER_CACHE - 1);
 	memmove(&fcache[1], &fcache[0], (FOLDER_CACHE - 1) * sizeof fcache[0]);
 	fcache[0].key = xstrdup(buf_str(&b));
 	fcache[0].fd = fd;
+	fcache[0].when = now_s();
 	buf_free(&b);
+	errno = e;
 	return fd;
 }
 
@@ -1070,6 +1088,8 @@ open_temp(struct row *r)
 static void
 account(struct row *r, const unsigned char *s, size_t n)
 {
+	if (n == 0)
+		return;
 	sha256_update(&r->sha, s, n);
 	r->written += n;
 	if (n >= sizeof r->tail) {
