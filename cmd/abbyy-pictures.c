@@ -66,12 +66,10 @@ static struct {
 	int keep_covers;
 	int keep_nested;
 	int no_filter;
-	long retries;
-	long retry_delay_ms;
-	long timeout_s;
+	struct http_opts net;	/* --retries, --retry-delay, --timeout */
 	const char *url_template;
-} opt = { .jobs = 2, .min_area = 10, .cover_leaves = 5, .retries = 5,
-	.retry_delay_ms = 1000 };
+} opt = { .jobs = 2, .min_area = 10, .cover_leaves = 5,
+	.net = { .retries = 5, .retry_delay_ms = 1000 } };
 
 /* ---- the URL template ---- */
 
@@ -2204,15 +2202,9 @@ item_new(const char *id, int ia)
 static void
 net_init(void)
 {
-	struct http_opts ho;
-
 	if (net)
 		return;
-	memset(&ho, 0, sizeof ho);
-	ho.retries = (int)opt.retries;
-	ho.retry_delay_ms = opt.retry_delay_ms;
-	ho.timeout_ms = opt.timeout_s * 1000;
-	net = http_new(&ho);
+	net = http_new(&opt.net);
 	http_default_limit(net, (int)opt.jobs, 0, 1);
 	ia_base = http_base(NULL, "PLATES_IA_BASE", IA_DEFAULT);
 }
@@ -2494,14 +2486,13 @@ main(int argc, char **argv)
 			diag_set_quiet(1);
 			break;
 		case O_RETRIES:
-			opt.retries = diag_parse_long(usage_text, "--retries", optarg, 0, 100);
+			http_option(&opt.net, usage_text, "retries", optarg);
 			break;
 		case O_RETRY_DELAY:
-			opt.retry_delay_ms = diag_parse_long(usage_text, "--retry-delay", optarg, 1,
-			    600000);
+			http_option(&opt.net, usage_text, "retry-delay", optarg);
 			break;
 		case O_TIMEOUT:
-			opt.timeout_s = diag_parse_long(usage_text, "--timeout", optarg, 0, 86400);
+			http_option(&opt.net, usage_text, "timeout", optarg);
 			break;
 		case O_URL_TEMPLATE:
 			opt.url_template = optarg;
