@@ -60,9 +60,6 @@ static struct {
 	double jitter;
 	const char *throttle_file;
 	int no_throttle_file;
-	long retries;
-	long retry_delay_ms;
-	long timeout_s;
 	const char *cookies;
 	const char *user_agent;
 	const char **headers;	/* NULL-ended */
@@ -73,8 +70,9 @@ static struct {
 	int unordered;
 	int progress;		/* -1 auto */
 	int quiet;
-} opt = { "items", 0, 2, -1, 1, 0.05, NULL, 0, 5, 1000, 0, NULL, NULL, NULL, 0, NULL,
+} opt = { "items", 0, 2, -1, 1, 0.05, NULL, 0, NULL, NULL, NULL, 0, NULL,
 	DRY_NONE, 0, 0, -1, 0 };
+static struct http_opts ho;		/* --retries, --retry-delay, --timeout */
 
 /* ---- temporary files, removed by the signal handler ---- */
 
@@ -316,7 +314,6 @@ static int blocked_any;
 static int fatal_err;			/* a full disk or the like: no more requests */
 static char *fatal_path;
 static FILE *failed_fp;
-static struct buf header = BUF_INIT;
 static int have_header;
 
 static struct {
@@ -465,36 +462,6 @@ iiif_region(const char *url)
 	return b.s;
 }
 
-/* scheme://host:port, lower-cased, for an http(s) URL; else NULL. */
-static char *
-host_key(const char *url)
-{
-	CURLU *u = curl_url();
-	char *scheme = NULL, *host = NULL, *port = NULL, *key = NULL;
-	struct buf b = BUF_INIT;
-	size_t i;
-
-	if (!u)
-		diag_die(DIAG_FAIL, "out of memory");
-	if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK &&
-	    (strcmp(scheme, "http") == 0 || strcmp(scheme, "https") == 0)) {
-		buf_printf(&b, "%s://%s:%s", scheme, host, port);
-		for (i = 0; i < b.len; i++)
-			if (b.s[i] >= 'A' && b.s[i] <= 'Z')
-				b.s[i] = (char)(b.s[i] - 'A' + 'a');
-		key = xstrdup(buf_str(&b));
-	}
-	buf_free(&b);
-	curl_free(scheme);
-	curl_free(host);
-	curl_free(port);
-	curl_url_cleanup(u);
-	return key;
-}
-
 static double
 library_rate(const char *library)
 {
@@ -521,7 +488,7 @@ get_host(const char *url, const char *library)
 	/* rows of one host come in runs: skip parsing the URL again */
 	if (last && n && strncmp(url, last_prefix, n) == 0 && last_prefix[n] == '\0')
 		return last;
-	if (!(key = host_key(url)))
+	if (!(key = http_host_key(url)))
 		return NULL;
 	for (h = hosts; h; h = h->next)
 		if (strcmp(h->key, key) == 0)
@@ -1655,7 +1622,6 @@ header_row(const char *line, size_t len)
 	if (have_header)
 		return;		/* one header per run */
 	have_header = 1;
-	buf_add(&header, line, len);
 	if (failed_fp) {
 		fwrite(line, 1, len, failed_fp);
 		fputc('\n', failed_fp);
@@ -1825,21 +1791,12 @@ show_progress(int force)
 static double
 parse_rate(const char *arg)
 {
-	char *end;
-	double v;
+	double r = http_parse_rate(arg);
 
-	errno = 0;
-	v = strtod(arg, &end);
-	if (errno || end == arg || !(v >= 0) || v > 1e6)
-		goto bad;
-	if (*end == '\0' || strcmp(end, "/s") == 0)
-		return v;
-	if (strcmp(end, "/min") == 0 || strcmp(end, "/m") == 0)
-		return v / 60;
-	if (strcmp(end, "/h") == 0)
-		return v / 3600;
-bad:
-	diag_usage_error(usage_text, "--rate: expected N/s, N/min or N/h (N >= 0), got '%s'", arg);
+	if (r < 0 || r > 1e6)
+		diag_usage_error(usage_text, "--rate: expected N/s, N/min or N/h (N >= 0), got '%s'",
+		    arg);
+	return r;
 }
 
 static char *
@@ -1971,7 +1928,6 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	static char *stdin_only[] = { "-", NULL };
-	struct http_opts ho;
 	struct sigaction sa;
 	sigset_t block, old;
 	pthread_t tid;
@@ -1980,6 +1936,7 @@ main(int argc, char **argv)
 	struct host *h, *hn;
 
 	diag_init(argv[0]);
+	ho.retries = 5;
 	while ((c = getopt_long(argc, argv, ":d:Hhj:qV", longopts, NULL)) != -1) {
 		switch (c) {
 		case O_BURST:
@@ -2045,11 +2002,10 @@ main(int argc, char **argv)
 			opt.rate = parse_rate(optarg);
 			break;
 		case O_RETRIES:
-			opt.retries = diag_parse_long(usage_text, "--retries", optarg, 0, 100);
+			http_option(&ho, usage_text, "retries", optarg);
 			break;
 		case O_RETRY_DELAY:
-			opt.retry_delay_ms = diag_parse_long(usage_text, "--retry-delay", optarg, 1,
-			    3600000);
+			http_option(&ho, usage_text, "retry-delay", optarg);
 			break;
 		case O_THROTTLE:
 			if (!*optarg)
@@ -2058,7 +2014,7 @@ main(int argc, char **argv)
 			opt.no_throttle_file = 0;
 			break;
 		case O_TIMEOUT:
-			opt.timeout_s = diag_parse_long(usage_text, "--timeout", optarg, 1, 86400 * 7);
+			http_option(&ho, usage_text, "timeout", optarg);
 			break;
 		case O_UNORDERED:
 			opt.unordered = 1;
@@ -2126,12 +2082,8 @@ main(int argc, char **argv)
 	signal(SIGXFSZ, SIG_IGN);	/* a file size limit: write() says EFBIG */
 
 	if (!opt.dry_run) {
-		memset(&ho, 0, sizeof ho);
 		ho.user_agent = opt.user_agent;
 		ho.cookie_file = opt.cookies;
-		ho.timeout_ms = opt.timeout_s * 1000;
-		ho.retries = (int)opt.retries;
-		ho.retry_delay_ms = opt.retry_delay_ms;
 		ho.max_total = (int)(opt.jobs * 8 > 16 ? opt.jobs * 8 : 16);
 		ho.headers = opt.headers;
 		ho.rate_jitter = opt.jitter;
@@ -2240,7 +2192,6 @@ main(int argc, char **argv)
 	free(opt.headers);
 	free(throttle);
 	free(fatal_path);
-	buf_free(&header);
 	status = diag_finish();
 	if (fatal_err)
 		return DIAG_FAIL;

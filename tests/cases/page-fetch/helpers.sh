@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # Shared by the page-fetch cases: each cmd sources this file.
 
 # page-fetch with no shared throttle file and short backoffs
