@@ -31,7 +31,7 @@ ALL_LDFLAGS = $(SAN) $(LDFLAGS)
 B = build$(if $(SAN),-san)
 BIN = bin$(if $(SAN),-san)
 
-.PHONY: all check unit lint bench demo fuzz clean install uninstall help deps
+.PHONY: all check unit lint bench demo fuzz fuzz-deps clean install uninstall help deps
 all: $(addprefix $(BIN)/,$(CMDS)) $(addprefix $(B)/,$(UNITS) $(TESTBINS))
 
 $(B)/common/%.o: common/%.c common/*.h | $(B)/common
@@ -75,8 +75,11 @@ build-fuzz/%: tests/fuzz/%.c build-fuzz/libcommon.a
 	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< build-fuzz/libcommon.a $(PKG_LIBS)
 build-fuzz/common:
 	mkdir -p $@
-fuzz: deps $(addprefix build-fuzz/,$(FUZZERS))
+fuzz: fuzz-deps
+	@$(MAKE) --no-print-directory $(addprefix build-fuzz/,$(FUZZERS))
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz $(FUZZERS)
+fuzz-deps:
+	@scripts/deps clang libclang-rt-14-dev
 
 bench: deps all
 	@scripts/bench
