@@ -396,18 +396,6 @@ bad_name(const char *s)
 	return !*s || strcmp(s, ".") == 0 || strcmp(s, "..") == 0;
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* The region of an IIIF Image API URL (.../REGION/SIZE/ROTATION/QUALITY.FMT),
  * percent-decoded, when it is not the full image; else NULL. */
 static char *
@@ -445,15 +433,9 @@ iiif_region(const char *url)
 		p++;
 	if (*p != '/')
 		return NULL;
-	for (p = seg[3]; *p != '/'; p++) {
-		if (*p == '%' && hexval((unsigned char)p[1]) >= 0 && hexval((unsigned char)p[2]) >= 0) {
-			buf_addc(&b, hexval((unsigned char)p[1]) << 4 | hexval((unsigned char)p[2]));
-			p += 2;
-		} else {
-			buf_addc(&b, *p);
-		}
+	for (p = seg[3]; *p != '/'; p++)
 		found = 1;
-	}
+	http_unescape(&b, seg[3], (size_t)(p - seg[3]));
 	if (!found || strcmp(buf_str(&b), "full") == 0 || strcmp(buf_str(&b), "max") == 0) {
 		buf_free(&b);
 		return NULL;

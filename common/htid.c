@@ -1,5 +1,6 @@
 /* htid: HathiTrust volume ids and pairtree clean/unclean. */
 #include "htid.h"
+#include "http.h"
 
 #include <string.h>
 #include <strings.h>
@@ -118,7 +119,6 @@ htid_from_url(struct buf *out, const char *s, size_t len)
 		"https://babel.hathitrust.org/cgi/pt/search?", NULL
 	};
 	size_t i, k, end;
-	int hi, lo;
 
 	buf_reset(out);
 	for (i = 0; handles[i]; i++) {
@@ -140,15 +140,7 @@ htid_from_url(struct buf *out, const char *s, size_t len)
 			for (end = k; end < len && !strchr(";&#", s[end]); end++)
 				;
 			if (end - k > 3 && strncmp(s + k, "id=", 3) == 0) {
-				for (k += 3; k < end; k++) {
-					if (s[k] == '%' && k + 2 < end && (hi = hexval((unsigned char)s[k + 1])) >= 0 &&
-					    (lo = hexval((unsigned char)s[k + 2])) >= 0) {
-						buf_addc(out, (char)(hi << 4 | lo));
-						k += 2;
-					} else {
-						buf_addc(out, s[k]);
-					}
-				}
+				http_unescape(out, s + k + 3, end - k - 3);
 				return 1;
 			}
 			if (end < len && s[end] == '#')

@@ -811,6 +811,36 @@ http_escape(struct buf *b, const char *s, size_t len)
 }
 
 static int
+hexdigit(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+void
+http_unescape(struct buf *b, const char *s, size_t len)
+{
+	size_t i;
+	int hi, lo;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] == '%' && i + 2 < len &&
+		    (hi = hexdigit((unsigned char)s[i + 1])) >= 0 &&
+		    (lo = hexdigit((unsigned char)s[i + 2])) >= 0) {
+			buf_addc(b, (char)(hi << 4 | lo));
+			i += 2;
+		} else {
+			buf_addc(b, s[i]);
+		}
+	}
+}
+
+static int
 month(const char *s)
 {
 	static const char *const m[] = { "jan", "feb", "mar", "apr", "may", "jun",
