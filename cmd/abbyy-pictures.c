@@ -2136,39 +2136,62 @@ escape_path(struct buf *b, const char *name)
 	}
 }
 
-static void
-meta_done(void *arg, const struct http_result *r)
+/* A file name from the metadata stays inside the item's download folder:
+ * no empty, "." or ".." segment, no control bytes. */
+static int
+safe_name(const char *name)
 {
-	struct item *it = arg;
+	const char *p = name;
+	size_t k;
+
+	if (!*name)
+		return 0;
+	for (;;) {
+		k = strcspn(p, "/");
+		if (k == 0 || (k == 1 && p[0] == '.') || (k == 2 && p[0] == '.' && p[1] == '.'))
+			return 0;
+		if (!p[k])
+			break;
+		p += k + 1;
+	}
+	for (p = name; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return 0;
+	return 1;
+}
+
+/* The finished metadata body of url: set it->dl_url to the ABBYY file to
+ * fetch and return 0, or say why not (item_msg) and return -1. */
+static int
+meta_choose(struct item *it, const char *url)
+{
 	struct cand *c;
 	struct buf u = BUF_INIT;
 
-	if (r->outcome != HTTP_OK && !(r->outcome == HTTP_ABORTED && it->json_failed)) {
-		item_msg(it, 1, "%s: %s: %s", it->id, r->url, r->error);
-		item_done(it);
-		return;
-	}
 	if (it->json_failed || json_finish(it->js) != 0) {
-		item_msg(it, 1, "%s: %s:%lu: %s", it->id, r->url, json_error_line(it->js),
+		item_msg(it, 1, "%s: %s:%lu: %s", it->id, url, json_error_line(it->js),
 		    json_error(it->js));
-		item_done(it);
-		return;
+		return -1;
 	}
 	if (!it->known) {
 		item_msg(it, 1, "%s: unknown identifier", it->id);
-		item_done(it);
-		return;
+		return -1;
 	}
 	c = it->by_format.name ? &it->by_format : it->by_name.name ? &it->by_name : NULL;
 	if (!c) {
 		item_msg(it, 0, "%s: no ABBYY file (items OCR'd after 2020 have none)", it->id);
-		item_done(it);
-		return;
+		return -1;
 	}
 	if (c->priv) {
 		item_msg(it, 0, "%s: ABBYY file is private (lending item); skipped", it->id);
-		item_done(it);
-		return;
+		return -1;
+	}
+	if (!safe_name(c->name)) {
+		tsv_escape(&u, c->name, strlen(c->name));
+		item_msg(it, 1, "%s: %s: ABBYY file name '%s' leaves the item's folder; skipped",
+		    it->id, url, buf_str(&u));
+		buf_free(&u);
+		return -1;
 	}
 	buf_printf(&u, "%s/download/", ia_base);
 	http_escape(&u, it->id, strlen(it->id));
@@ -2177,6 +2200,23 @@ meta_done(void *arg, const struct http_result *r)
 	buf_adds(&u, "?cnt=0");
 	it->dl_url = xstrdup(buf_str(&u));
 	buf_free(&u);
+	return 0;
+}
+
+static void
+meta_done(void *arg, const struct http_result *r)
+{
+	struct item *it = arg;
+
+	if (r->outcome != HTTP_OK && !(r->outcome == HTTP_ABORTED && it->json_failed)) {
+		item_msg(it, 1, "%s: %s: %s", it->id, r->url, r->error);
+		item_done(it);
+		return;
+	}
+	if (meta_choose(it, r->url) != 0) {
+		item_done(it);
+		return;
+	}
 	start_download(it);
 }
 

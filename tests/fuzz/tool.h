@@ -16,7 +16,7 @@
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t n);
 
 /* Send stdout (the tool's rows) to /dev/null, once. */
-static void
+static inline void
 fuzz_null_stdout(void)
 {
 	static int done;
@@ -37,7 +37,7 @@ fuzz_null_stdout(void)
 
 /* A path that reads back data[0..n): an unlinked temporary file, rewritten
  * for every input and opened afresh through /dev/fd. */
-static const char *
+static inline const char *
 fuzz_file(const unsigned char *data, size_t n)
 {
 	static char path[64];

@@ -1,0 +1,102 @@
+/* fuzz-abbyy: abbyy-pictures' scanner (the charParams pre-filter in front
+ * of libxml2's SAX2 push parser, then the page filters) never crashes,
+ * leaks or reads out of bounds, and the pre-filter changes nothing: with
+ * --full-parse (no pre-filter) and without, the same rows (every block,
+ * --blocks) and the same verdict (well-formed, or broken at which line),
+ * whether the input comes in one piece or in pieces of varied sizes, as
+ * reads from a pipe or a network body arrive.  Between one piece and many
+ * the rows and the verdict agree too, but not always the line of an
+ * error: libxml2 itself may place an encoding error (UTF-16 cut in the
+ * middle of a character) on another line when the input comes in pieces. */
+#include "tool.h"
+
+#define main abbyy_pictures_main
+#include "../../cmd/abbyy-pictures.c"
+#undef main
+
+struct outcome {
+	struct buf rows;
+	int failed;
+	unsigned long errline;
+};
+
+/* Piece sizes for the third way: small ones cut names, attribute values
+ * and "-->" apart; the larger ones keep the run fast. */
+static const size_t steps[] = { 1, 2, 3, 7, 64, 500, 4093 };
+
+static void
+run(const unsigned char *data, size_t n, int full_parse, int split, struct outcome *o)
+{
+	struct scan s;
+	char *piece;
+	size_t i = 0, k, step = 0;
+
+	opt.full_parse = full_parse;
+	memset(o, 0, sizeof *o);
+	scan_init(&s, "fuzz.xml", "fuzz", &o->rows, 0);
+	piece = xmalloc(n + 1);
+	while (i < n) {
+		k = split ? steps[step++ % (sizeof steps / sizeof steps[0])] : n;
+		if (k > n - i)
+			k = n - i;
+		/* scan_feed wants a NUL after each piece */
+		memcpy(piece, data + i, k);
+		piece[k] = '\0';
+		if (scan_feed(&s, piece, k) < 0)
+			break;
+		i += k;
+	}
+	if (s.failed)
+		release(&s, 2);
+	else
+		scan_end(&s);
+	o->failed = s.failed;
+	o->errline = s.errline;
+	scan_free(&s);
+	free(piece);
+}
+
+static int
+same(const struct outcome *a, const struct outcome *b, int line)
+{
+	return a->failed == b->failed && (!line || a->errline == b->errline) &&
+	    a->rows.len == b->rows.len &&
+	    (a->rows.len == 0 || memcmp(a->rows.s, b->rows.s, a->rows.len) == 0);
+}
+
+static void
+differ(const char *what, const struct outcome *a, const struct outcome *b)
+{
+	fprintf(stderr, "fuzz-abbyy: %s differ: %d:%lu %zu bytes against %d:%lu %zu bytes\n",
+	    what, a->failed, a->errline, a->rows.len, b->failed, b->errline, b->rows.len);
+	abort();
+}
+
+int
+LLVMFuzzerTestOneInput(const unsigned char *data, size_t n)
+{
+	static int ready;
+	struct outcome o[4];	/* full parse, filtered; each whole, in pieces */
+	int i;
+
+	if (!ready) {
+		diag_init("abbyy-pictures");
+		diag_set_quiet(1);
+		template_compile(IIIF_DEFAULT TEMPLATE_TAIL);
+		sax_init();
+		elide_tables();
+		opt.blocks = 1;
+		ready = 1;
+	}
+	for (i = 0; i < 4; i++)
+		run(data, n, i < 2, i % 2, &o[i]);
+	if (!same(&o[0], &o[2], 1))
+		differ("full parse and filtered, in one piece,", &o[0], &o[2]);
+	if (!same(&o[1], &o[3], 1))
+		differ("full parse and filtered, in pieces,", &o[1], &o[3]);
+	if (!same(&o[0], &o[1], 0))
+		differ("one piece and pieces", &o[0], &o[1]);
+	for (i = 0; i < 4; i++)
+		buf_free(&o[i].rows);
+	return 0;
+}
