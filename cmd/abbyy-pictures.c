@@ -1466,12 +1466,12 @@ end_line(const struct scan *s)
 	return line;
 }
 
+static void fail_with(struct scan *s, xmlErrorPtr e, int with_line);
+
 static void
 on_error(void *ctx, xmlErrorPtr e)
 {
 	struct scan *s = ctx;
-	char msg[512];
-	size_t i, n;
 
 	if (!e || e->level != XML_ERR_FATAL || s->failed)
 		return;
@@ -1491,8 +1491,17 @@ on_error(void *ctx, xmlErrorPtr e)
 		    (const char *)s->ctxt->name);
 		return;
 	}
-	/* libxml2's messages end in a newline; keep the first line (a second
-	 * one quotes raw bytes, such as "Bytes: 0xC3 0x3E") */
+	fail_with(s, e, 1);
+}
+
+/* libxml2's own words: its messages end in a newline; keep the first line
+ * (a second one quotes raw bytes, such as "Bytes: 0xC3 0x3E") */
+static void
+fail_with(struct scan *s, xmlErrorPtr e, int with_line)
+{
+	char msg[512];
+	size_t i, n;
+
 	snprintf(msg, sizeof msg, "%s", e->message ? e->message : "malformed XML");
 	msg[strcspn(msg, "\n")] = '\0';
 	for (n = strlen(msg); n > 0 && msg[n - 1] == ' '; n--)
@@ -1500,14 +1509,29 @@ on_error(void *ctx, xmlErrorPtr e)
 	for (i = 0; i < n; i++)
 		if (msg[i] == '\r' || msg[i] == '\t')
 			msg[i] = ' ';
-	scan_fail(s, e->line > 0 ? (unsigned long)e->line : scan_line(s), "%s", msg);
+	scan_fail(s, !with_line ? 0 : e->line > 0 ? (unsigned long)e->line : scan_line(s), "%s", msg);
 }
 
 static xmlSAXHandler sax;
+static struct scan *parsing;	/* the scan libxml2 is running for, if any */
+
+/* libxml2 raises some errors without a parser context (input conversion
+ * of a broken UTF-16 file, say): by default they go straight to stderr,
+ * in libxml2's words.  They belong to the scan running now; they are
+ * never about the document's structure, and libxml2 converts ahead of the
+ * parser, so its line number is not where they are. */
+static void
+on_global_error(void *ctx, xmlErrorPtr e)
+{
+	(void)ctx;
+	if (parsing && e && e->level >= XML_ERR_ERROR && !parsing->failed)
+		fail_with(parsing, e, 0);	/* the parser's line is not theirs */
+}
 
 static void
 sax_init(void)
 {
+	xmlSetStructuredErrorFunc(NULL, on_global_error);
 	memset(&sax, 0, sizeof sax);
 	sax.initialized = XML_SAX2_MAGIC;
 	sax.startElementNs = on_start;
@@ -1579,7 +1603,9 @@ parse(struct scan *s, const char *p, size_t n)
 {
 	while (n > 0) {
 		int k = n > (1 << 30) ? 1 << 30 : (int)n;
+		parsing = s;
 		xmlParseChunk(s->ctxt, p, k, 0);
+		parsing = NULL;
 		if (s->failed || !s->ctxt->wellFormed) {
 			scan_check(s);
 			return -1;
@@ -1624,7 +1650,9 @@ scan_end(struct scan *s)
 		elide_end(&s->el, &s->fbuf);
 		if (parse(s, s->fbuf.s, s->fbuf.len) == 0) {
 			s->at_end = 1;
+			parsing = s;
 			xmlParseChunk(s->ctxt, NULL, 0, 1);
+			parsing = NULL;
 		}
 		scan_check(s);
 	}

@@ -1625,13 +1625,35 @@ field(const struct tsv_field *f)
 	return s;
 }
 
+/* The names of a row on disk: r->lib and r->folder, one path component
+ * each, and r->base, the page file's name without its extension.  Returns
+ * NULL, or the field that cannot name a folder or file. */
+static const char *
+row_names(struct row *r)
+{
+	struct buf b = BUF_INIT;
+	char *region;
+
+	r->lib = mapped(r->library, 0);
+	r->folder = mapped(r->id, 0);
+	name_map(&b, r->page, strlen(r->page), 1);
+	if ((region = iiif_region(r->url)) != NULL) {
+		buf_addc(&b, '_');
+		name_map(&b, region, strlen(region), 1);
+		free(region);
+	}
+	buf_addc(&b, '\0');
+	r->base = b.s;
+	return bad_name(r->library) ? "library" : bad_name(r->id) ? "id" : !*r->page ? "page" : NULL;
+}
+
 static void
 add_row(struct item *it)
 {
 	struct tsv_field f[4];
 	size_t n = tsv_split(it->line, it->len, f, 4);
 	struct row *r;
-	char *region;
+	const char *what;
 	int e;
 
 	if (n >= 4 && f[0].len == 7 && memcmp(f[0].s, "library", 7) == 0 && f[1].len == 2 &&
@@ -1661,19 +1683,7 @@ add_row(struct item *it)
 	r->id = field(&f[1]);
 	r->page = field(&f[2]);
 	r->url = field(&f[3]);
-	r->lib = mapped(r->library, 0);
-	r->folder = mapped(r->id, 0);
-	{
-		struct buf b = BUF_INIT;
-		name_map(&b, r->page, strlen(r->page), 1);
-		if ((region = iiif_region(r->url)) != NULL) {
-			buf_addc(&b, '_');
-			name_map(&b, region, strlen(region), 1);
-			free(region);
-		}
-		buf_addc(&b, '\0');
-		r->base = b.s;
-	}
+	what = row_names(r);
 	r->name = xstrdup("");
 	r->prev = win_tail;
 	if (win_tail)
@@ -1684,8 +1694,7 @@ add_row(struct item *it)
 	win_n++;
 	stats.rows++;
 
-	if (bad_name(r->library) || bad_name(r->id) || !*r->page) {
-		const char *what = bad_name(r->library) ? "library" : bad_name(r->id) ? "id" : "page";
+	if (what) {
 		set_status(r, "failed:bad-%s", what);
 		if (!opt.quiet)
 			diag_data(r->file, r->lineno, "%s '%s' cannot name a folder (empty, '.' or '..')",
