@@ -1478,6 +1478,11 @@ on_error(void *ctx, xmlErrorPtr e)
 	/* Errors at the end of the input are about its unfinished tail: libxml2
 	 * words them as if the tail were complete ("AttValue: ' expected",
 	 * "Extra content at the end of the document", "Document is empty") */
+	if (e->code == XML_ERR_INVALID_ENCODING || e->code == XML_ERR_INVALID_CHAR) {
+		/* bad bytes are bad wherever the input was cut into pieces */
+		fail_with(s, e, 1);
+		return;
+	}
 	if (!s->root_seen && (s->at_end || e->code == XML_ERR_DOCUMENT_EMPTY)) {
 		if (s->nbytes == 0)
 			scan_fail(s, 1, "empty input");
