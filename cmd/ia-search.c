@@ -267,6 +267,30 @@ on_json(void *arg, const struct json_event *ev)
 }
 
 static void
+page_init(struct page *p)
+{
+	memset(p, 0, sizeof *p);
+	p->js = json_new(on_json, p);
+	p->vals = xcalloc(opt.nnames ? opt.nnames : 1, sizeof *p->vals);
+}
+
+static void
+page_free(struct page *p)
+{
+	size_t i;
+
+	json_free(p->js);
+	for (i = 0; i < opt.nnames; i++)
+		buf_free(&p->vals[i]);
+	free(p->vals);
+	buf_free(&p->rows);
+	buf_free(&p->id);
+	buf_free(&p->cursor);
+	buf_free(&p->error);
+	buf_free(&p->bad);
+}
+
+static void
 page_reset(struct page *p)
 {
 	json_reset(p->js);
@@ -424,17 +448,102 @@ print_header(void)
 static void
 print_rows(const struct page *p, unsigned long n)
 {
-	const char *s = p->rows.s, *end = s + p->rows.len, *nl;
+	const char *s = p->rows.s, *end, *nl;
+	unsigned long k;
 
+	/* a page without rows may have no buffer at all: NULL + 0 is undefined */
+	if (n == 0 || p->rows.len == 0) {
+		tsv_flush();
+		return;
+	}
+	end = s + p->rows.len;
 	if (n < p->nrows) {
-		unsigned long k;
 		for (k = 0, nl = s; k < n; k++, nl++)
 			nl = memchr(nl, '\n', (size_t)(end - nl));
 		end = nl;
 	}
-	if (end > s)
-		tsv_put_raw(s, (size_t)(end - s));
+	tsv_put_raw(s, (size_t)(end - s));
 	tsv_flush();
+}
+
+/* How far the search has come, over all its pages. */
+struct search {
+	unsigned long long received;	/* items in the pages so far */
+	unsigned long long printed;	/* rows printed */
+	unsigned long long total;	/* as the first page announced */
+	int have_total;
+	unsigned long pages;		/* pages taken */
+	struct buf cursor;		/* to ask for the next page with */
+	int have_cursor;
+};
+
+/* A finished page: its problems reported, its rows printed.  Returns 1 to
+ * ask for the next page (with s->cursor), 0 when the search is over, done
+ * or failed. */
+static int
+page_take(struct search *s, const struct page *p)
+{
+	if (p->http_failed || p->json_failed) {
+		diag_failed();
+		return 0;
+	}
+	if (p->have_error) {
+		diag_warn("%s: server error: %s", p->url,
+		    p->error.len ? buf_str(&p->error) : "(no message)");
+		diag_failed();
+		return 0;
+	}
+	if (!p->have_items) {
+		diag_warn("%s: not a scrape response: no \"items\" list", p->url);
+		diag_failed();
+		return 0;
+	}
+	if (p->have_cursor && s->have_cursor && s->cursor.len == p->cursor.len &&
+	    memcmp(s->cursor.s, p->cursor.s, s->cursor.len) == 0) {
+		/* it would loop for ever, repeating this page */
+		diag_warn("%s: the server answered with the cursor it was given; stopped "
+		    "after %llu items", p->url, s->received);
+		diag_failed();
+		return 0;
+	}
+	if (p->nbad) {
+		const char *line = p->bad.s, *nl;
+		for (; (nl = strchr(line, '\n')) != NULL; line = nl + 1)
+			diag_warn("%s: %.*s", p->url, (int)(nl - line), line);
+		diag_failed();
+	}
+	if (s->pages++ == 0 && p->have_total) {
+		s->total = p->total;
+		s->have_total = 1;
+	}
+	s->received += p->nitems;
+	if (opt.max && s->printed + p->nrows >= (unsigned long long)opt.max) {
+		print_rows(p, (unsigned long)((unsigned long long)opt.max - s->printed));
+		s->printed = (unsigned long long)opt.max;
+		return 0;
+	}
+	print_rows(p, p->nrows);
+	s->printed += p->nrows;
+	if (s->have_total)
+		progress_show(1, "%llu of %llu items", s->received, s->total);
+	else
+		progress_show(1, "%llu items", s->received);
+	if (!p->have_cursor) {
+		/* the last page */
+		if (s->have_total && s->received < s->total) {
+			diag_warn("incomplete: received %llu of %llu items", s->received,
+			    s->total);
+			diag_failed();
+		} else if (s->have_total && s->received > s->total) {
+			diag_note("received %llu items, more than the %llu the first page "
+			    "announced (the index changed?)", s->received, s->total);
+		}
+		return 0;
+	}
+	buf_reset(&s->cursor);
+	buf_add(&s->cursor, p->cursor.s, p->cursor.len);
+	s->have_cursor = 1;
+	return 1;
 }
 
 static void
@@ -443,14 +552,12 @@ run_search(const char *query)
 	static const struct http_cb cb = { NULL, page_body, page_restart, page_done };
 	struct http *h = new_http();
 	struct page p;
-	struct buf url = BUF_INIT, fields = BUF_INIT, cursor = BUF_INIT;
-	unsigned long long received = 0, printed = 0, total = 0;
-	int have_total = 0, first = 1, have_cursor = 0;
+	struct search s;
+	struct buf url = BUF_INIT, fields = BUF_INIT;
 	size_t i;
 
-	memset(&p, 0, sizeof p);
-	p.js = json_new(on_json, &p);
-	p.vals = xcalloc(opt.nnames ? opt.nnames : 1, sizeof *p.vals);
+	page_init(&p);
+	memset(&s, 0, sizeof s);
 	buf_adds(&fields, "identifier");
 	for (i = 0; i < opt.nnames; i++) {
 		if (strcmp(opt.names[i], "identifier") == 0)
@@ -459,11 +566,11 @@ run_search(const char *query)
 		buf_adds(&fields, opt.names[i]);
 	}
 	progress_show(1, "0 items");
-	for (;;) {
+	do {
 		long count = opt.page_size;
 
 		if (opt.max) {
-			unsigned long long left = (unsigned long long)opt.max - printed;
+			unsigned long long left = (unsigned long long)opt.max - s.printed;
 			if (left < (unsigned long long)count)
 				count = left < PAGE_MIN ? PAGE_MIN : (long)left;
 		}
@@ -474,89 +581,21 @@ run_search(const char *query)
 		buf_adds(&url, "&q=");
 		http_escape(&url, query, strlen(query));
 		buf_printf(&url, "&count=%ld", count);
-		if (have_cursor) {
+		if (s.have_cursor) {
 			buf_adds(&url, "&cursor=");
-			http_escape(&url, cursor.s, cursor.len);
+			http_escape(&url, s.cursor.s, s.cursor.len);
 		}
 		p.url = url.s;
 		page_reset(&p);
 		http_get(h, url.s, &cb, &p);
 		http_drain(h);
-		if (p.http_failed || p.json_failed) {
-			diag_failed();
-			break;
-		}
-		if (p.have_error) {
-			diag_warn("%s: server error: %s", p.url,
-			    p.error.len ? buf_str(&p.error) : "(no message)");
-			diag_failed();
-			break;
-		}
-		if (!p.have_items) {
-			diag_warn("%s: not a scrape response: no \"items\" list", p.url);
-			diag_failed();
-			break;
-		}
-		if (p.have_cursor && have_cursor && cursor.len == p.cursor.len &&
-		    memcmp(cursor.s, p.cursor.s, cursor.len) == 0) {
-			/* it would loop for ever, repeating this page */
-			diag_warn("%s: the server answered with the cursor it was given; stopped "
-			    "after %llu items", p.url, received);
-			diag_failed();
-			break;
-		}
-		if (p.nbad) {
-			const char *line = p.bad.s, *nl;
-			for (; (nl = strchr(line, '\n')) != NULL; line = nl + 1)
-				diag_warn("%s: %.*s", p.url, (int)(nl - line), line);
-			diag_failed();
-		}
-		if (first && p.have_total) {
-			total = p.total;
-			have_total = 1;
-		}
-		first = 0;
-		received += p.nitems;
-		if (opt.max && printed + p.nrows >= (unsigned long long)opt.max) {
-			print_rows(&p, (unsigned long)((unsigned long long)opt.max - printed));
-			printed = (unsigned long long)opt.max;
-			break;
-		}
-		print_rows(&p, p.nrows);
-		printed += p.nrows;
-		if (have_total)
-			progress_show(1, "%llu of %llu items", received, total);
-		else
-			progress_show(1, "%llu items", received);
-		if (!p.have_cursor) {
-			/* the last page */
-			if (have_total && received < total) {
-				diag_warn("incomplete: received %llu of %llu items", received, total);
-				diag_failed();
-			} else if (have_total && received > total) {
-				diag_note("received %llu items, more than the %llu the first page "
-				    "announced (the index changed?)", received, total);
-			}
-			break;
-		}
-		buf_reset(&cursor);
-		buf_add(&cursor, p.cursor.s, p.cursor.len);
-		have_cursor = 1;
-	}
+	} while (page_take(&s, &p));
 	progress_clear();
 	http_free(h);
-	json_free(p.js);
-	for (i = 0; i < opt.nnames; i++)
-		buf_free(&p.vals[i]);
-	free(p.vals);
-	buf_free(&p.rows);
-	buf_free(&p.id);
-	buf_free(&p.cursor);
-	buf_free(&p.error);
-	buf_free(&p.bad);
+	page_free(&p);
 	buf_free(&url);
 	buf_free(&fields);
-	buf_free(&cursor);
+	buf_free(&s.cursor);
 }
 
 /* --count: advancedsearch.php with rows=0 gives numFound (scrape's
@@ -631,6 +670,29 @@ count_done(void *arg, const struct http_result *r)
 	c->http_failed = 1;
 }
 
+/* The count, or why there is none. */
+static void
+count_take(const struct counter *c)
+{
+	if (c->http_failed || c->json_failed) {
+		diag_failed();
+	} else if (c->have_error) {
+		diag_warn("%s: server error: %s", c->url,
+		    c->error.len ? buf_str(&c->error) : "(no message)");
+		diag_failed();
+	} else if (!c->have_num) {
+		diag_warn("%s: no response.numFound in the answer", c->url);
+		diag_failed();
+	} else {
+		if (opt.header) {
+			tsv_puts("count");
+			tsv_end();
+		}
+		tsv_put(c->num.s, c->num.len);
+		tsv_end();
+	}
+}
+
 static void
 run_count(const char *query)
 {
@@ -648,23 +710,7 @@ run_count(const char *query)
 	c.url = url.s;
 	http_get(h, url.s, &cb, &c);
 	http_drain(h);
-	if (c.http_failed || c.json_failed) {
-		diag_failed();
-	} else if (c.have_error) {
-		diag_warn("%s: server error: %s", c.url,
-		    c.error.len ? buf_str(&c.error) : "(no message)");
-		diag_failed();
-	} else if (!c.have_num) {
-		diag_warn("%s: no response.numFound in the answer", c.url);
-		diag_failed();
-	} else {
-		if (opt.header) {
-			tsv_puts("count");
-			tsv_end();
-		}
-		tsv_put(c.num.s, c.num.len);
-		tsv_end();
-	}
+	count_take(&c);
 	http_free(h);
 	json_free(c.js);
 	buf_free(&c.num);
