@@ -1,13 +1,18 @@
 /* fuzz-abbyy: abbyy-pictures' scanner (the charParams pre-filter in front
  * of libxml2's SAX2 push parser, then the page filters) never crashes,
  * leaks or reads out of bounds, and the pre-filter changes nothing: with
- * --full-parse (no pre-filter) and without, the same rows (every block,
- * --blocks) and the same verdict (well-formed, or broken at which line),
- * whether the input comes in one piece or in pieces of varied sizes, as
- * reads from a pipe or a network body arrive.  Between one piece and many
- * the rows and the verdict agree too, but not always the line of an
- * error: libxml2 itself may place an encoding error (UTF-16 cut in the
- * middle of a character) on another line when the input comes in pieces. */
+ * --full-parse (no pre-filter) and without, whether the input comes in one
+ * piece or in pieces of varied sizes (as reads from a pipe or a network
+ * body arrive), the same rows (every block, --blocks) and the same verdict,
+ * well-formed or broken.
+ *
+ * Not the line of an error, nor always its wording: on malformed input
+ * libxml2's push parser waits for whole tags, so where it notices the
+ * fault (and whether that is at the end of the input, which decides our
+ * "truncated?" and "not XML" messages) depends on where the input was cut.
+ * The pre-filter cuts it too, around the elements it takes out.  Fuzzing
+ * found that difference three times (tests/fuzz/regress/fuzz-abbyy/); two
+ * were our messages (bad bytes, broken UTF-16) and are fixed. */
 #include "tool.h"
 
 #define main abbyy_pictures_main
@@ -57,9 +62,9 @@ run(const unsigned char *data, size_t n, int full_parse, int split, struct outco
 }
 
 static int
-same(const struct outcome *a, const struct outcome *b, int line)
+same(const struct outcome *a, const struct outcome *b)
 {
-	return a->failed == b->failed && (!line || a->errline == b->errline) &&
+	return a->failed == b->failed &&
 	    a->rows.len == b->rows.len &&
 	    (a->rows.len == 0 || memcmp(a->rows.s, b->rows.s, a->rows.len) == 0);
 }
@@ -90,11 +95,11 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t n)
 	}
 	for (i = 0; i < 4; i++)
 		run(data, n, i < 2, i % 2, &o[i]);
-	if (!same(&o[0], &o[2], 1))
+	if (!same(&o[0], &o[2]))
 		differ("full parse and filtered, in one piece,", &o[0], &o[2]);
-	if (!same(&o[1], &o[3], 1))
+	if (!same(&o[1], &o[3]))
 		differ("full parse and filtered, in pieces,", &o[1], &o[3]);
-	if (!same(&o[0], &o[1], 0))
+	if (!same(&o[0], &o[1]))
 		differ("one piece and pieces", &o[0], &o[1]);
 	for (i = 0; i < 4; i++)
 		buf_free(&o[i].rows);
