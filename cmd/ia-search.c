@@ -1,6 +1,7 @@
 /* ia-search: every identifier of an Internet Archive query, paged with the
  * scrape API (cursor paging), one row per item. */
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -206,6 +207,24 @@ is_error_path(const struct json_event *ev)
 	    ev->path[5] == '.' || ev->path[5] == '[');
 }
 
+/* A JSON number that is a count: digits only, and it fits. */
+static int
+whole_number(const char *s, size_t len, unsigned long long *out)
+{
+	unsigned long long n = 0;
+	size_t i;
+
+	if (len == 0)
+		return 0;
+	for (i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9' || n > (ULLONG_MAX - (unsigned)(s[i] - '0')) / 10)
+			return 0;
+		n = n * 10 + (unsigned)(s[i] - '0');
+	}
+	*out = n;
+	return 1;
+}
+
 static int
 on_json(void *arg, const struct json_event *ev)
 {
@@ -254,14 +273,7 @@ on_json(void *arg, const struct json_event *ev)
 		buf_add(&p->cursor, ev->val, ev->len);
 		p->have_cursor = 1;
 	} else if (strcmp(ev->key, "total") == 0 && ev->type == JSON_NUMBER) {
-		char *end;
-		char num[32];
-		if (ev->len < sizeof num) {
-			memcpy(num, ev->val, ev->len);
-			num[ev->len] = '\0';
-			p->total = strtoull(num, &end, 10);
-			p->have_total = *end == '\0' && num[0] != '-';
-		}
+		p->have_total = whole_number(ev->val, ev->len, &p->total);
 	}
 	return 0;
 }
@@ -674,6 +686,8 @@ count_done(void *arg, const struct http_result *r)
 static void
 count_take(const struct counter *c)
 {
+	unsigned long long n;
+
 	if (c->http_failed || c->json_failed) {
 		diag_failed();
 	} else if (c->have_error) {
@@ -682,6 +696,10 @@ count_take(const struct counter *c)
 		diag_failed();
 	} else if (!c->have_num) {
 		diag_warn("%s: no response.numFound in the answer", c->url);
+		diag_failed();
+	} else if (!whole_number(c->num.s, c->num.len, &n)) {
+		diag_warn("%s: response.numFound is not a count: %.*s", c->url,
+		    (int)(c->num.len > 40 ? 40 : c->num.len), c->num.s);
 		diag_failed();
 	} else {
 		if (opt.header) {
