@@ -12,7 +12,12 @@
  * "truncated?" and "not XML" messages) depends on where the input was cut.
  * The pre-filter cuts it too, around the elements it takes out.  Fuzzing
  * found that difference three times (tests/fuzz/regress/fuzz-abbyy/); two
- * were our messages (bad bytes, broken UTF-16) and are fixed. */
+ * were our messages (bad bytes, broken UTF-16) and are fixed.
+ *
+ * Nor, between one piece and many, the rows before an input conversion
+ * error (a broken UTF-16 file; reported without a line): libxml2 converts
+ * each piece as it arrives, ahead of the parser, and stops at once, so how
+ * many whole pages were parsed before depends on the pieces. */
 #include "tool.h"
 
 #define main abbyy_pictures_main
@@ -99,7 +104,7 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t n)
 		differ("full parse and filtered, in one piece,", &o[0], &o[2]);
 	if (!same(&o[1], &o[3]))
 		differ("full parse and filtered, in pieces,", &o[1], &o[3]);
-	if (!same(&o[0], &o[1]))
+	if (!same(&o[0], &o[1]) && !(o[0].failed && o[1].failed && o[0].errline == 0))
 		differ("one piece and pieces", &o[0], &o[1]);
 	for (i = 0; i < 4; i++)
 		buf_free(&o[i].rows);
