@@ -108,8 +108,10 @@ is_space(int c)
 }
 
 /* Add the features in s (a comma-separated list, or one feature) to the
- * normalised list in b: tokens trimmed of ASCII white space; empty tokens
- * and FUDGED (imgsrv's note that sizes were sampled) dropped. */
+ * normalised list in b: tokens trimmed of ASCII white space; empty tokens,
+ * FUDGED (imgsrv's note that sizes were sampled) and tokens holding a NUL
+ * (JSON can say \u0000; no feature name does, and the list is a C
+ * string) dropped. */
 static void
 feat_add(struct buf *b, const char *s, size_t len)
 {
@@ -124,7 +126,8 @@ feat_add(struct buf *b, const char *s, size_t len)
 			a++;
 		while (z > a && is_space((unsigned char)s[z - 1]))
 			z--;
-		if (z > a && !(z - a == 6 && memcmp(s + a, "FUDGED", 6) == 0)) {
+		if (z > a && !(z - a == 6 && memcmp(s + a, "FUDGED", 6) == 0) &&
+		    !memchr(s + a, '\0', z - a)) {
 			if (b->len)
 				buf_addc(b, ',');
 			buf_add(b, s + a, z - a);
@@ -449,6 +452,10 @@ struct mets {
 	struct buf err;
 	unsigned long errline;
 	int errcode;
+	xmlSAXHandler *sax;
+	xmlParserCtxtPtr ctxt;	/* made with the first bytes */
+	char head[4];		/* the first bytes, while fewer than four */
+	size_t nhead;
 };
 
 /* An attribute value as the SAX2 parser hands it over: without entity
@@ -568,21 +575,34 @@ mets_error(void *ctx, xmlErrorPtr e)
 	m->errcode = e->code;
 }
 
-/* Read one METS file into v (pages) and objid.  Returns 0, or -1 after
- * reporting the problem. */
-static int
-mets_read(const char *path, struct vol *v, struct buf *objid)
+/* Bytes that are not in the document's encoding (UTF-16, say) are found
+ * as libxml2 converts its input, ahead of the parser: it raises that
+ * error without a parser context, so not to mets_error (mets_begin sends
+ * such errors there too), says more on its generic channel, and leaves
+ * the document "well-formed"; xmlParseChunk then returns rc != 0. */
+static void
+mets_chunk_rc(struct mets *m, int rc)
+{
+	if (m->err.len || (rc != XML_ERR_INVALID_ENCODING && rc != XML_PARSER_EOF))
+		return;
+	buf_adds(&m->err, "bytes that are not in the document's encoding");
+	m->errline = 0;
+	m->errcode = XML_ERR_INVALID_ENCODING;
+}
+
+static void
+mets_quiet(void *ctx, const char *fmt, ...)
+{
+	(void)ctx;
+	(void)fmt;
+}
+
+/* Start reading a METS document into v; file names it in messages. */
+static void
+mets_begin(struct mets *m, struct vol *v, const char *file)
 {
 	static xmlSAXHandler sax;
-	struct mets m;
-	struct io_in *in;
-	xmlParserCtxtPtr ctxt = NULL;
-	char chunk[65536];
-	ssize_t n;
-	int rc = 0;
 
-	if (!(in = io_open(path)))
-		return -1;
 	memset(&sax, 0, sizeof sax);
 	sax.initialized = XML_SAX2_MAGIC;
 	sax.startElementNs = mets_start;
@@ -591,61 +611,139 @@ mets_read(const char *path, struct vol *v, struct buf *objid)
 	/* Nothing else: no entity declarations are kept, no DTD is loaded,
 	 * text is skipped.  External entities cannot be declared, let alone
 	 * fetched, and an entity reference is an error, not an expansion. */
-	memset(&m, 0, sizeof m);
-	m.v = v;
-	m.file = io_name(in);
+	memset(m, 0, sizeof *m);
+	m->sax = &sax;
+	m->v = v;
+	m->file = file;
 	vol_clear_pages(v);
-	while ((n = io_read(in, chunk, sizeof chunk)) > 0) {
-		if (!ctxt) {
-			ctxt = xmlCreatePushParserCtxt(&sax, &m, chunk, (int)n, m.file);
-			if (!ctxt)
-				diag_die(DIAG_FAIL, "cannot create an XML parser");
-			xmlCtxtUseOptions(ctxt, XML_PARSE_NONET);
-			continue;
+	xmlSetStructuredErrorFunc(m, mets_error);
+	xmlSetGenericErrorFunc(NULL, mets_quiet);
+}
+
+/* The parser, made with the first n bytes of the document. */
+static void
+mets_parser(struct mets *m, const char *p, size_t n)
+{
+	m->ctxt = xmlCreatePushParserCtxt(m->sax, m, p, (int)n, m->file);
+	if (!m->ctxt)
+		diag_die(DIAG_FAIL, "cannot create an XML parser");
+	xmlCtxtUseOptions(m->ctxt, XML_PARSE_NONET);
+}
+
+/* The next n bytes of the document (n > 0); -1 once it is known to be
+ * bad, and nothing more need be fed. */
+static int
+mets_feed(struct mets *m, const char *p, size_t n)
+{
+	size_t k;
+	int rc;
+
+	if (!m->ctxt) {
+		/* libxml2 looks for a byte order mark or UTF-16 in the bytes
+		 * the parser is made with, and only if there are four: a pipe
+		 * may deliver fewer at first */
+		if (m->nhead + n < sizeof m->head) {
+			memcpy(m->head + m->nhead, p, n);
+			m->nhead += n;
+			return 0;
 		}
-		if (xmlParseChunk(ctxt, chunk, (int)n, 0) != 0 || m.err.len)
-			break;
+		if (m->nhead == 0) {
+			mets_parser(m, p, n);
+			return 0;
+		}
+		k = sizeof m->head - m->nhead;
+		memcpy(m->head + m->nhead, p, k);
+		mets_parser(m, m->head, sizeof m->head);
+		p += k;
+		n -= k;
+		if (n == 0)
+			return 0;
 	}
+	if ((rc = xmlParseChunk(m->ctxt, p, (int)n, 0)) != 0) {
+		mets_chunk_rc(m, rc);
+		return -1;
+	}
+	return m->err.len ? -1 : 0;
+}
+
+/* The whole document is in: 0, or -1 after reporting the problem. */
+static int
+mets_finish(struct mets *m)
+{
+	if (!m->ctxt && m->nhead)
+		mets_parser(m, m->head, m->nhead);
+	if (!m->ctxt) {
+		diag_data(m->file, 0, "empty file, not METS");
+		return -1;
+	}
+	if (!m->err.len) {
+		mets_chunk_rc(m, xmlParseChunk(m->ctxt, NULL, 0, 1));
+		if (m->depth > 0 && (!m->err.len || m->errcode == XML_ERR_DOCUMENT_END)) {
+			/* libxml2 2.9 says "Extra content at the end", or nothing */
+			buf_reset(&m->err);
+			buf_adds(&m->err, "premature end of the document (truncated file?)");
+		}
+	}
+	if (m->err.len || !m->ctxt->wellFormed) {
+		diag_data(m->file, m->errline, "%s", m->err.len ? m->err.s : "not well-formed XML");
+		return -1;
+	}
+	if (!m->is_mets) {
+		diag_data(m->file, 0, "not METS: the root element is not 'mets' in the "
+		    "namespace " METS_NS);
+		return -1;
+	}
+	return 0;
+}
+
+/* Free the parser; objid (if not NULL) gets the OBJID read, or "". */
+static void
+mets_free(struct mets *m, struct buf *objid)
+{
+	if (m->ctxt) {
+		/* entity declarations land in a stand-in document ("SAX compat
+		 * mode"); they are never looked up, but must be freed */
+		if (m->ctxt->myDoc)
+			xmlFreeDoc(m->ctxt->myDoc);
+		m->ctxt->myDoc = NULL;
+		xmlFreeParserCtxt(m->ctxt);
+		m->ctxt = NULL;
+	}
+	if (objid) {
+		buf_reset(objid);
+		if (m->have_objid)
+			buf_add(objid, buf_str(&m->objid), m->objid.len);
+	}
+	buf_free(&m->objid);
+	buf_free(&m->err);
+	xmlSetStructuredErrorFunc(NULL, NULL);
+}
+
+/* Read one METS file into v (pages) and objid.  Returns 0, or -1 after
+ * reporting the problem. */
+static int
+mets_read(const char *path, struct vol *v, struct buf *objid)
+{
+	struct mets m;
+	struct io_in *in;
+	char chunk[65536];
+	ssize_t n;
+	int rc;
+
+	if (!(in = io_open(path)))
+		return -1;
+	mets_begin(&m, v, io_name(in));
+	while ((n = io_read(in, chunk, sizeof chunk)) > 0)
+		if (mets_feed(&m, chunk, (size_t)n) < 0)
+			break;
 	if (n < 0) {
 		diag_data(m.file, 0, "%s", io_error(in));
 		rc = -1;
-	} else if (!ctxt) {
-		diag_data(m.file, 0, "empty file, not METS");
-		rc = -1;
 	} else {
-		if (!m.err.len) {
-			xmlParseChunk(ctxt, NULL, 0, 1);
-			if (m.depth > 0 && (!m.err.len || m.errcode == XML_ERR_DOCUMENT_END)) {
-				/* libxml2 2.9 says "Extra content at the end", or nothing */
-				buf_reset(&m.err);
-				buf_adds(&m.err, "premature end of the document (truncated file?)");
-			}
-		}
-		if (m.err.len || !ctxt->wellFormed) {
-			diag_data(m.file, m.errline, "%s", m.err.len ? m.err.s : "not well-formed XML");
-			rc = -1;
-		} else if (!m.is_mets) {
-			diag_data(m.file, 0, "not METS: the root element is not 'mets' in the "
-			    "namespace " METS_NS);
-			rc = -1;
-		}
+		rc = mets_finish(&m);
 	}
-	if (ctxt) {
-		/* entity declarations land in a stand-in document ("SAX compat
-		 * mode"); they are never looked up, but must be freed */
-		if (ctxt->myDoc)
-			xmlFreeDoc(ctxt->myDoc);
-		ctxt->myDoc = NULL;
-		xmlFreeParserCtxt(ctxt);
-	}
+	mets_free(&m, objid);
 	io_close(in);
-	if (objid) {
-		buf_reset(objid);
-		if (m.have_objid)
-			buf_add(objid, buf_str(&m.objid), m.objid.len);
-	}
-	buf_free(&m.objid);
-	buf_free(&m.err);
 	return rc;
 }
 
@@ -831,6 +929,37 @@ dapi_id(struct dapi *c, struct buf *id)
 	return -1;
 }
 
+/* Start on a new document. */
+static void
+dapi_begin(struct dapi *c, struct json_stream *js)
+{
+	json_reset(js);
+	vol_clear_pages(c->v);
+	buf_reset(&c->rights_id);
+	buf_reset(&c->atom_id);
+	c->have_seqmap = 0;
+}
+
+/* The document named name is in (r: the last json_feed's result): write
+ * its rows, or say what is wrong with it. */
+static void
+dapi_end(struct dapi *c, struct json_stream *js, const char *name, int r)
+{
+	if (r != 0 || json_finish(js) != 0) {
+		diag_data(name, json_error_line(js), "%s (byte %llu)", json_error(js),
+		    json_error_offset(js));
+		diag_failed();
+	} else if (!c->have_seqmap) {
+		diag_data(name, 0, "no htd:seqmap: not a Data API volume/meta JSON response");
+		diag_failed();
+	} else if (dapi_id(c, &c->v->id) < 0) {
+		diag_data(name, 0, "no volume id (htd:rights.htd:id or id)");
+		diag_failed();
+	} else {
+		vol_emit(c->v, "Data API JSON");
+	}
+}
+
 static void
 run_data_api(char **files, int nfiles)
 {
@@ -856,11 +985,7 @@ run_data_api(char **files, int nfiles)
 			diag_failed();
 			continue;
 		}
-		json_reset(js);
-		vol_clear_pages(&v);
-		buf_reset(&c.rights_id);
-		buf_reset(&c.atom_id);
-		c.have_seqmap = 0;
+		dapi_begin(&c, js);
 		r = 0;
 		while ((n = io_read(in, chunk, sizeof chunk)) > 0)
 			if ((r = json_feed(js, chunk, (size_t)n)) != 0)
@@ -868,19 +993,8 @@ run_data_api(char **files, int nfiles)
 		if (n < 0) {
 			diag_data(io_name(in), 0, "%s", io_error(in));
 			diag_failed();
-		} else if (r != 0 || json_finish(js) != 0) {
-			diag_data(io_name(in), json_error_line(js), "%s (byte %llu)", json_error(js),
-			    json_error_offset(js));
-			diag_failed();
-		} else if (!c.have_seqmap) {
-			diag_data(io_name(in), 0, "no htd:seqmap: not a Data API volume/meta "
-			    "JSON response");
-			diag_failed();
-		} else if (dapi_id(&c, &v.id) < 0) {
-			diag_data(io_name(in), 0, "no volume id (htd:rights.htd:id or id)");
-			diag_failed();
 		} else {
-			vol_emit(&v, "Data API JSON");
+			dapi_end(&c, js, io_name(in), r);
 		}
 		io_close(in);
 	}
