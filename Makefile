@@ -43,7 +43,7 @@ $(BIN)/%: cmd/%.c $(B)/libcommon.a common/*.h | $(BIN)
 $(B)/tests/unit/%: tests/unit/%.c tests/unit/tap.h $(B)/libcommon.a common/*.h | $(B)/tests/unit
 	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(B)/libcommon.a $(ALL_LDFLAGS) $(PKG_LIBS)
 # A harness may include a tool's source (tests/fuzz/tool.h says why).
-$(B)/tests/fuzz/%: tests/fuzz/%.c tests/fuzz/driver.c tests/fuzz/tool.h cmd/*.c $(B)/libcommon.a common/*.h | $(B)/tests/fuzz
+$(B)/tests/fuzz/%: tests/fuzz/%.c tests/fuzz/driver.c tests/fuzz/*.h cmd/*.c $(B)/libcommon.a common/*.h | $(B)/tests/fuzz
 	$(CC) $(ALL_CFLAGS) -o $@ $< tests/fuzz/driver.c $(B)/libcommon.a $(ALL_LDFLAGS) $(PKG_LIBS)
 $(B)/common $(B)/tests/unit $(B)/tests/fuzz $(BIN):
 	mkdir -p $@
@@ -72,7 +72,7 @@ build-fuzz/common/%.o: common/%.c common/*.h | build-fuzz/common
 	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 build-fuzz/libcommon.a: $(addprefix build-fuzz/,$(COMMON))
 	rm -f $@ && ar rcs $@ $^
-build-fuzz/%: tests/fuzz/%.c tests/fuzz/tool.h cmd/*.c build-fuzz/libcommon.a
+build-fuzz/%: tests/fuzz/%.c tests/fuzz/*.h cmd/*.c build-fuzz/libcommon.a
 	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< build-fuzz/libcommon.a $(PKG_LIBS)
 build-fuzz/common:
 	mkdir -p $@

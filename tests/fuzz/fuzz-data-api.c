@@ -14,6 +14,8 @@
 #include "../../cmd/ht-pfeat.c"
 #undef main
 
+#include "pfeat-check.h"
+
 /* Larger files are fed in pieces of varied sizes, not byte by byte. */
 #define BYTEWISE_MAX 8192
 
@@ -48,62 +50,6 @@ set_options(int k)
 	}
 }
 
-/* Rows go to an unlinked temporary file, read back after each run. */
-static void
-out_begin(void)
-{
-	static int fd = -1;
-
-	if (fd < 0) {
-		char tmpl[] = "/tmp/plates-fuzz-out-XXXXXX";
-		fflush(stdout);
-		if ((fd = mkstemp(tmpl)) < 0)
-			abort();
-		unlink(tmpl);
-		if (dup2(fd, STDOUT_FILENO) < 0)
-			abort();
-	}
-	fflush(stdout);
-	if (ftruncate(STDOUT_FILENO, 0) != 0 || lseek(STDOUT_FILENO, 0, SEEK_SET) != 0)
-		abort();
-}
-
-static void
-out_end(struct buf *b)
-{
-	char tmp[8192];
-	off_t off = 0;
-	ssize_t k;
-
-	fflush(stdout);
-	buf_reset(b);
-	buf_add(b, "", 0);
-	while ((k = pread(STDOUT_FILENO, tmp, sizeof tmp, off)) > 0) {
-		buf_add(b, tmp, (size_t)k);
-		off += k;
-	}
-	if (k < 0)
-		abort();
-}
-
-/* The decoded bytes of a file, as io gives them to run_data_api (gzip is
- * undone); -1 if io fails on them. */
-static int
-slurp(const char *path, struct buf *b)
-{
-	struct io_in *in;
-	char tmp[8192];
-	ssize_t k;
-
-	if (!(in = io_open(path)))
-		abort();
-	buf_add(b, "", 0);
-	while ((k = io_read(in, tmp, sizeof tmp)) > 0)
-		buf_add(b, tmp, (size_t)k);
-	io_close(in);
-	return k < 0 ? -1 : 0;
-}
-
 /* The tool on the file named nfiles times. */
 static void
 run_files(const char *path, int nfiles, struct outcome *o)
@@ -112,9 +58,9 @@ run_files(const char *path, int nfiles, struct outcome *o)
 	unsigned long before = diag_failures();
 
 	files[0] = files[1] = (char *)path;
-	out_begin();
+	fuzz_out_begin();
 	run_data_api(files, nfiles);
-	out_end(&o->rows);
+	fuzz_out_end(&o->rows);
 	o->failed = diag_failures() - before;
 }
 
@@ -134,7 +80,7 @@ run_pieces(const struct buf *doc, int varied, struct outcome *o)
 	memset(&c, 0, sizeof c);
 	c.v = &v;
 	js = json_new(on_dapi, &c);
-	out_begin();
+	fuzz_out_begin();
 	dapi_begin(&c, js);
 	while (i < doc->len) {
 		k = varied ? steps[s++ % (sizeof steps / sizeof steps[0])] : 1;
@@ -145,47 +91,12 @@ run_pieces(const struct buf *doc, int varied, struct outcome *o)
 		i += k;
 	}
 	dapi_end(&c, js, "fuzz.json", r);
-	out_end(&o->rows);
+	fuzz_out_end(&o->rows);
 	o->failed = diag_failures() - before;
 	json_free(js);
 	buf_free(&c.rights_id);
 	buf_free(&c.atom_id);
 	vol_free(&v);
-}
-
-/* In rows written with --all: the features column is a normalised list
- * (no empty, blank-edged or FUDGED token). */
-static void
-check_features(const struct buf *rows)
-{
-	struct buf f = BUF_INIT;
-	const char *p = rows->s, *nl, *a, *z, *t, *e;
-	int i;
-
-	for (; (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
-		a = p;
-		for (i = 0; i < 4; i++) {
-			if (!(a = memchr(a, '\t', (size_t)(nl - a))))
-				abort();
-			a++;
-		}
-		if (!(z = memchr(a, '\t', (size_t)(nl - a))))
-			abort();
-		buf_reset(&f);
-		buf_add(&f, a, (size_t)(z - a));
-		f.len = tsv_unescape(f.s, f.len);
-		f.s[f.len] = '\0';
-		if (f.len && (f.s[f.len - 1] == ',' || strlen(f.s) != f.len))
-			abort();
-		for (t = f.s; *t; t = *e ? e + 1 : e) {
-			if (!(e = strchr(t, ',')))
-				e = t + strlen(t);
-			if (e == t || is_space((unsigned char)*t) || is_space((unsigned char)e[-1]) ||
-			    (e - t == 6 && memcmp(t, "FUDGED", 6) == 0))
-				abort();
-		}
-	}
-	buf_free(&f);
 }
 
 static int
@@ -219,7 +130,7 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t n)
 	for (k = 0; k < 3; k++) {
 		set_options(k);
 		run_files(path, 1, &o[0]);
-		if (k == 0 && slurp(path, &doc) == 0) {
+		if (k == 0 && fuzz_slurp(path, &doc) == 0) {
 			run_pieces(&doc, 1, &o[2]);
 			if (!same(&o[0], &o[2]))
 				abort();

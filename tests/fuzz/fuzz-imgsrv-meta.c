@@ -14,6 +14,8 @@
 #include "../../cmd/ht-pfeat.c"
 #undef main
 
+#include "pfeat-check.h"
+
 #define URL HT_DEFAULT_BASE "/cgi/imgsrv/meta?id=test.fuzz1"
 
 /* Larger bodies are fed in pieces of varied sizes, not byte by byte. */
@@ -28,44 +30,6 @@ struct outcome {
 	struct buf rows;
 	unsigned long failed;	/* records counted as failed */
 };
-
-/* Rows go to an unlinked temporary file, read back after each run. */
-static void
-out_begin(void)
-{
-	static int fd = -1;
-
-	if (fd < 0) {
-		char tmpl[] = "/tmp/plates-fuzz-out-XXXXXX";
-		fflush(stdout);
-		if ((fd = mkstemp(tmpl)) < 0)
-			abort();
-		unlink(tmpl);
-		if (dup2(fd, STDOUT_FILENO) < 0)
-			abort();
-	}
-	fflush(stdout);
-	if (ftruncate(STDOUT_FILENO, 0) != 0 || lseek(STDOUT_FILENO, 0, SEEK_SET) != 0)
-		abort();
-}
-
-static void
-out_end(struct buf *b)
-{
-	char tmp[8192];
-	off_t off = 0;
-	ssize_t k;
-
-	fflush(stdout);
-	buf_reset(b);
-	buf_add(b, "", 0);
-	while ((k = pread(STDOUT_FILENO, tmp, sizeof tmp, off)) > 0) {
-		buf_add(b, tmp, (size_t)k);
-		off += k;
-	}
-	if (k < 0)
-		abort();
-}
 
 /* The body as http_get hands it to meta_body: -1 if meta_body stopped
  * the transfer.  step 0: in one piece; 1: byte by byte; 2: varied. */
@@ -122,47 +86,12 @@ run(const unsigned char *data, size_t n, int step, int retry, struct outcome *o)
 	r.content_type = step == 1 ? "text/html; charset=utf-8" : "application/javascript";
 	r.bytes = n;
 	r.content_length = -1;
-	out_begin();
+	fuzz_out_begin();
 	meta_done(&m, &r);
-	out_end(&o->rows);
+	fuzz_out_end(&o->rows);
 	o->failed = diag_failures() - before;
 	json_free(m.js);
 	vol_free(&v);
-}
-
-/* In rows written with --all: the features column is a normalised list
- * (no empty, blank-edged or FUDGED token). */
-static void
-check_features(const struct buf *rows)
-{
-	struct buf f = BUF_INIT;
-	const char *p = rows->s, *nl, *a, *z, *t, *e;
-	int i;
-
-	for (; (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
-		a = p;
-		for (i = 0; i < 4; i++) {
-			if (!(a = memchr(a, '\t', (size_t)(nl - a))))
-				abort();
-			a++;
-		}
-		if (!(z = memchr(a, '\t', (size_t)(nl - a))))
-			abort();
-		buf_reset(&f);
-		buf_add(&f, a, (size_t)(z - a));
-		f.len = tsv_unescape(f.s, f.len);
-		f.s[f.len] = '\0';
-		if (f.len && (f.s[f.len - 1] == ',' || strlen(f.s) != f.len))
-			abort();
-		for (t = f.s; *t; t = *e ? e + 1 : e) {
-			if (!(e = strchr(t, ',')))
-				e = t + strlen(t);
-			if (e == t || is_space((unsigned char)*t) || is_space((unsigned char)e[-1]) ||
-			    (e - t == 6 && memcmp(t, "FUDGED", 6) == 0))
-				abort();
-		}
-	}
-	buf_free(&f);
 }
 
 /* The rows, without the extra column a retried run adds. */

@@ -40,62 +40,6 @@ set_options(int k)
 	}
 }
 
-/* Rows go to an unlinked temporary file, read back after each run. */
-static void
-out_begin(void)
-{
-	static int fd = -1;
-
-	if (fd < 0) {
-		char tmpl[] = "/tmp/plates-fuzz-out-XXXXXX";
-		fflush(stdout);
-		if ((fd = mkstemp(tmpl)) < 0)
-			abort();
-		unlink(tmpl);
-		if (dup2(fd, STDOUT_FILENO) < 0)
-			abort();
-	}
-	fflush(stdout);
-	if (ftruncate(STDOUT_FILENO, 0) != 0 || lseek(STDOUT_FILENO, 0, SEEK_SET) != 0)
-		abort();
-}
-
-static void
-out_end(struct buf *b)
-{
-	char tmp[8192];
-	off_t off = 0;
-	ssize_t k;
-
-	fflush(stdout);
-	buf_reset(b);
-	buf_add(b, "", 0);
-	while ((k = pread(STDOUT_FILENO, tmp, sizeof tmp, off)) > 0) {
-		buf_add(b, tmp, (size_t)k);
-		off += k;
-	}
-	if (k < 0)
-		abort();
-}
-
-/* The decoded bytes of a file, as io gives them to mets_read (gzip is
- * undone); -1 if io fails on them. */
-static int
-slurp(const char *path, struct buf *b)
-{
-	struct io_in *in;
-	char tmp[8192];
-	ssize_t k;
-
-	if (!(in = io_open(path)))
-		abort();
-	buf_add(b, "", 0);
-	while ((k = io_read(in, tmp, sizeof tmp)) > 0)
-		buf_add(b, tmp, (size_t)k);
-	io_close(in);
-	return k < 0 ? -1 : 0;
-}
-
 /* mets_read, but with the bytes fed in pieces. */
 static int
 read_pieces(const struct buf *doc, struct vol *v, struct buf *objid)
@@ -205,7 +149,7 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t n)
 		check_page(&va.pages[i]);
 
 	/* the same bytes in pieces */
-	if (slurp(path, &doc) == 0) {
+	if (fuzz_slurp(path, &doc) == 0) {
 		memset(&vb, 0, sizeof vb);
 		rcb = read_pieces(&doc, &vb, &ob);
 		if (rca != rcb)
@@ -222,9 +166,9 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t n)
 		set_options(k);
 		opt.mets = (char **)&path;
 		opt.nmets = 1;
-		out_begin();
+		fuzz_out_begin();
 		run_mets_files(ids, k % 2 ? 0 : 1);
-		out_end(&rows);
+		fuzz_out_end(&rows);
 		i = check_rows(&rows);
 		if (k == 1 && rca == 0 && oa.len && valid_id(oa.s, oa.len) && i != va.npages)
 			abort();
