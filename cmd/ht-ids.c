@@ -275,6 +275,7 @@ csv_split(const char *s, size_t len, struct buf *out, size_t *start, size_t *fle
 	int q;
 
 	buf_reset(out);
+	buf_add(out, "", 0);	/* a buffer even when every field is empty */
 	for (;;) {
 		size_t st = out->len;
 		q = i < len && s[i] == '"';
