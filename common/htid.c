@@ -48,18 +48,6 @@ htid_clean(struct buf *b, const char *s, size_t len)
 	}
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int
 htid_unclean(struct buf *b, const char *s, size_t len)
 {
@@ -74,8 +62,8 @@ htid_unclean(struct buf *b, const char *s, size_t len)
 		case '^':
 			if (i + 2 >= len)
 				return -1;
-			hi = hexval((unsigned char)s[i + 1]);
-			lo = hexval((unsigned char)s[i + 2]);
+			hi = http_hexdigit((unsigned char)s[i + 1]);
+			lo = http_hexdigit((unsigned char)s[i + 2]);
 			if (hi < 0 || lo < 0)
 				return -1;
 			buf_addc(b, (char)(hi << 4 | lo));

@@ -810,8 +810,8 @@ http_escape(struct buf *b, const char *s, size_t len)
 	}
 }
 
-static int
-hexdigit(int c)
+int
+http_hexdigit(int c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -830,8 +830,8 @@ http_unescape(struct buf *b, const char *s, size_t len)
 
 	for (i = 0; i < len; i++) {
 		if (s[i] == '%' && i + 2 < len &&
-		    (hi = hexdigit((unsigned char)s[i + 1])) >= 0 &&
-		    (lo = hexdigit((unsigned char)s[i + 2])) >= 0) {
+		    (hi = http_hexdigit((unsigned char)s[i + 1])) >= 0 &&
+		    (lo = http_hexdigit((unsigned char)s[i + 2])) >= 0) {
 			buf_addc(b, (char)(hi << 4 | lo));
 			i += 2;
 		} else {

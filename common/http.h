@@ -115,6 +115,8 @@ int http_option(struct http_opts *o, const char *usage, const char *name, const 
 char *http_base(const char *opt, const char *env, const char *dflt);
 /* Percent-encode all but RFC 3986 unreserved characters. */
 void http_escape(struct buf *b, const char *s, size_t len);
+/* The value of a hex digit (either case), or -1. */
+int http_hexdigit(int c);
 /* Append s with %XX escapes decoded (a bad escape is kept as it is). */
 void http_unescape(struct buf *b, const char *s, size_t len);
 /* RFC 9110 HTTP-date (IMF-fixdate, RFC 850, asctime) to time_t; -1 bad. */
