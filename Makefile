@@ -6,7 +6,10 @@ MANPREFIX  ?= $(PREFIX)/share/man
 DESTDIR    ?=
 
 CMDS   = $(sort $(basename $(notdir $(wildcard cmd/*.c))))
-COMMON = $(patsubst %.c,%.o,$(wildcard common/*.c))
+# common/ is the infrastructure, common/readers/ the format readers; both
+# go into libcommon.a.
+COMMON = $(patsubst %.c,%.o,$(wildcard common/*.c common/readers/*.c))
+HEADERS = $(wildcard common/*.h common/readers/*.h)
 UNITS  = $(basename $(wildcard tests/unit/test-*.c))
 TESTBINS = tests/unit/http-get $(addprefix tests/fuzz/,$(FUZZERS))
 FUZZERS  = $(basename $(notdir $(wildcard tests/fuzz/fuzz-*.c)))
@@ -24,28 +27,31 @@ DEFS     = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 ifeq ($(SANITIZE),1)
 SAN      = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 endif
-ALL_CFLAGS = $(WARN) $(DEFS) $(CFLAGS) $(SAN) -Icommon $(PKG_CFLAGS)
+ALL_CFLAGS = $(WARN) $(DEFS) $(CFLAGS) $(SAN) -Icommon -Icommon/readers $(PKG_CFLAGS)
 ALL_LDFLAGS = $(SAN) $(LDFLAGS)
 
 # Sanitized objects live apart, so switching SANITIZE never mixes builds.
 B = build$(if $(SAN),-san)
 BIN = bin$(if $(SAN),-san)
 
-.PHONY: all check unit lint bench demo fuzz fuzz-deps clean install uninstall help deps
-all: $(addprefix $(BIN)/,$(CMDS)) $(addprefix $(B)/,$(UNITS) $(TESTBINS))
+.PHONY: all tools tests check unit lint bench demo fuzz fuzz-deps clean install uninstall help deps
+all: tools tests
+tools: $(addprefix $(BIN)/,$(CMDS))
+tests: $(addprefix $(B)/,$(UNITS) $(TESTBINS))
 
-$(B)/common/%.o: common/%.c common/*.h | $(B)/common
+$(B)/common/%.o: common/%.c $(HEADERS)
+	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 $(B)/libcommon.a: $(addprefix $(B)/,$(COMMON))
 	rm -f $@ && ar rcs $@ $^
-$(BIN)/%: cmd/%.c $(B)/libcommon.a common/*.h | $(BIN)
+$(BIN)/%: cmd/%.c $(B)/libcommon.a $(HEADERS) | $(BIN)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libcommon.a $(ALL_LDFLAGS) $(PKG_LIBS)
-$(B)/tests/unit/%: tests/unit/%.c tests/unit/tap.h $(B)/libcommon.a common/*.h | $(B)/tests/unit
+$(B)/tests/unit/%: tests/unit/%.c tests/unit/*.h $(B)/libcommon.a $(HEADERS) | $(B)/tests/unit
 	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(B)/libcommon.a $(ALL_LDFLAGS) $(PKG_LIBS)
-# A harness may include a tool's source (tests/fuzz/tool.h says why).
-$(B)/tests/fuzz/%: tests/fuzz/%.c tests/fuzz/driver.c tests/fuzz/*.h cmd/*.c $(B)/libcommon.a common/*.h | $(B)/tests/fuzz
+# A harness links libcommon.a only: it calls a reader's API.
+$(B)/tests/fuzz/%: tests/fuzz/%.c tests/fuzz/driver.c tests/fuzz/*.h $(B)/libcommon.a $(HEADERS) | $(B)/tests/fuzz
 	$(CC) $(ALL_CFLAGS) -o $@ $< tests/fuzz/driver.c $(B)/libcommon.a $(ALL_LDFLAGS) $(PKG_LIBS)
-$(B)/common $(B)/tests/unit $(B)/tests/fuzz $(BIN):
+$(B)/tests/unit $(B)/tests/fuzz $(BIN):
 	mkdir -p $@
 
 deps:
@@ -67,15 +73,14 @@ lint: deps
 # tests/fuzz/regress/<harness>/ so make check replays them).
 FUZZ_SECONDS ?= 60
 FUZZ_SAN     = -fsanitize=address,undefined -fno-sanitize-recover=all
-FUZZ_CFLAGS  = $(WARN) $(DEFS) -g -O1 $(FUZZ_SAN) -Icommon $(PKG_CFLAGS)
-build-fuzz/common/%.o: common/%.c common/*.h | build-fuzz/common
+FUZZ_CFLAGS  = $(WARN) $(DEFS) -g -O1 $(FUZZ_SAN) -Icommon -Icommon/readers $(PKG_CFLAGS)
+build-fuzz/common/%.o: common/%.c $(HEADERS)
+	@mkdir -p $(@D)
 	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 build-fuzz/libcommon.a: $(addprefix build-fuzz/,$(COMMON))
 	rm -f $@ && ar rcs $@ $^
-build-fuzz/%: tests/fuzz/%.c tests/fuzz/*.h cmd/*.c build-fuzz/libcommon.a
+build-fuzz/%: tests/fuzz/%.c tests/fuzz/*.h build-fuzz/libcommon.a
 	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< build-fuzz/libcommon.a $(PKG_LIBS)
-build-fuzz/common:
-	mkdir -p $@
 fuzz: fuzz-deps
 	@$(MAKE) --no-print-directory $(addprefix build-fuzz/,$(FUZZERS))
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz $(FUZZERS)
@@ -85,7 +90,8 @@ fuzz-deps:
 bench: deps all
 	@scripts/bench
 
-demo: deps all
+demo: deps
+	@$(MAKE) --no-print-directory tools
 	@scripts/demo
 
 install: all

@@ -139,3 +139,20 @@ htid_from_url(struct buf *out, const char *s, size_t len)
 	buf_add(out, s, len);
 	return 0;
 }
+
+int
+htid_valid(const char *s, size_t len)
+{
+	size_t i, dot;
+
+	for (dot = 0; dot < len && s[dot] != '.'; dot++)
+		if (!((s[dot] >= 'a' && s[dot] <= 'z') || (s[dot] >= 'A' && s[dot] <= 'Z') ||
+		    (s[dot] >= '0' && s[dot] <= '9')))
+			return 0;
+	if (dot == 0 || dot + 1 >= len)
+		return 0;
+	for (i = dot + 1; i < len; i++)
+		if ((unsigned char)s[i] <= ' ' || s[i] == 0x7f)
+			return 0;
+	return 1;
+}

@@ -7,6 +7,10 @@
 
 #include "buf.h"
 
+/* Is s[0..len) a volume id, as every tool takes one: a namespace of ASCII
+ * letters and digits, '.', and a local id of one or more bytes, none of
+ * them a control character, a space or DEL. */
+int htid_valid(const char *s, size_t len);
 /* Split id into namespace and local id; 0 ok, -1 if there is no '.' or
  * either part is empty. */
 int htid_split(const char *id, size_t *nslen, const char **local);

@@ -1,5 +1,6 @@
 /* http: GET over one libcurl multi handle; see http.h. */
 #include "http.h"
+#include "clock.h"
 
 #include <ctype.h>
 #include <curl/curl.h>
@@ -62,19 +63,18 @@ struct http {
 	unsigned int seed;
 };
 
-static double
-now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 const char *
 http_user_agent(void)
 {
 	return "plates/" PLATES_VERSION " (+" PLATES_URL ")";
+}
+
+void
+http_opts_default(struct http_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->retries = 5;
+	o->retry_delay_ms = 1000;
 }
 
 struct http *
@@ -176,7 +176,7 @@ get_host(struct http *h, const char *key)
 	x->rate = h->def_rate;
 	x->burst = h->def_burst;
 	x->tokens = x->burst;
-	x->last = now_s();
+	x->last = clock_now();
 	x->next = h->hosts;
 	h->hosts = x;
 	return x;
@@ -455,7 +455,7 @@ static double
 schedule(struct http *h)
 {
 	struct req *r, *prev = NULL, *next;
-	double t = now_s(), wait = 1.0, at;
+	double t = clock_now(), wait = 1.0, at;
 
 	for (r = h->queue; r; r = next) {
 		next = r->next;
@@ -501,7 +501,7 @@ double
 http_throttle_wait(const struct http *h)
 {
 	const struct req *r;
-	double t = now_s(), best = -1, at;
+	double t = clock_now(), best = -1, at;
 
 	for (r = h->queue; r; r = r->next) {
 		if (r->host->blocked || r->host->active >= r->host->conns)
@@ -607,7 +607,7 @@ completed(struct http *h, struct req *r, CURLcode code)
 	long wait = -1;
 	const char *v;
 	time_t wall = time(NULL);
-	double t = now_s();
+	double t = clock_now();
 
 	curl_multi_remove_handle(h->multi, r->easy);
 	r->host->active--;

@@ -18,7 +18,8 @@ struct http_opts {
 	long connect_timeout_ms;	/* default 20000 */
 	long timeout_ms;		/* whole transfer; 0 = no limit (default) */
 	long stall_ms;			/* abort when no byte arrives for this long; default 60000 */
-	int retries;			/* retries after the first attempt; default 5 */
+	int retries;			/* retries after the first attempt (5 from
+					 * http_opts_default; 0 means none) */
 	long retry_delay_ms;		/* first backoff; default 1000, doubling */
 	long retry_max_ms;		/* cap on one backoff; default 120000 */
 	long wait_max_ms;		/* longest Retry-After honoured; default 900000 */
@@ -78,6 +79,9 @@ struct http_cb {
 
 struct http;
 
+/* The defaults: every field zero but retries 5 and retry_delay_ms 1000
+ * (the other zero fields mean their documented defaults). */
+void http_opts_default(struct http_opts *o);
 struct http *http_new(const struct http_opts *o);
 void http_free(struct http *h);
 /* Limits for the host of url (scheme://host:port); rate in requests per

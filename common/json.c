@@ -295,3 +295,25 @@ json_path_is(const struct json_event *ev, const char *s)
 {
 	return strcmp(ev->path, s) == 0;
 }
+
+int
+json_body_feed(void *arg, const char *p, size_t n)
+{
+	struct json_body *b = arg;
+
+	if (json_feed(b->js, p, n) == 0)
+		return 0;
+	b->failed = 1;
+	return 1;	/* stop the transfer */
+}
+
+void
+json_body_restart(void *arg)
+{
+	struct json_body *b = arg;
+
+	json_reset(b->js);
+	b->failed = 0;
+	if (b->restart)
+		b->restart(arg);
+}

@@ -45,4 +45,17 @@ void json_free(struct json_stream *js);
 /* Test whether the event's path equals s. */
 int json_path_is(const struct json_event *ev, const char *s);
 
+/* JSON as an HTTP body.  Put a struct json_body FIRST in the struct given
+ * to http_get as arg, and use json_body_feed and json_body_restart as the
+ * http_cb body and restart callbacks: the bytes are parsed as they arrive,
+ * bad JSON stops the transfer (failed is set), and a retried transfer
+ * starts the document again (then restart, if set, undoes the rest). */
+struct json_body {
+	struct json_stream *js;
+	int failed;
+	void (*restart)(void *arg);
+};
+int json_body_feed(void *arg, const char *p, size_t n);
+void json_body_restart(void *arg);
+
 #endif

@@ -1,5 +1,6 @@
 /* progress: a \r-rewritten status line on a terminal's stderr. */
 #include "progress.h"
+#include "clock.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -10,15 +11,6 @@
 static int enabled;
 static int shown;	/* width of the line on screen */
 static double last;
-
-static double
-now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 void
 progress_init(int mode)
@@ -42,7 +34,7 @@ progress_show(int force, const char *fmt, ...)
 
 	if (!enabled)
 		return;
-	t = now_s();
+	t = clock_now();
 	if (!force && t - last < 0.1)
 		return;
 	last = t;

@@ -2,6 +2,7 @@
  * File format, one line per key: key TAB tokens TAB last TAB paused_until,
  * times in seconds since the epoch. */
 #include "throttle.h"
+#include "clock.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -14,6 +15,7 @@
 
 #include "buf.h"
 #include "diag.h"
+#include "store.h"
 #include "xmem.h"
 
 struct throttle {
@@ -22,37 +24,13 @@ struct throttle {
 	unsigned int seed;
 };
 
-static double
-wall(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* mkdir -p for the folders above path */
-static void
-make_parents(const char *path)
-{
-	char *p = xstrdup(path), *s;
-
-	for (s = p + 1; (s = strchr(s, '/')) != NULL; s++) {
-		*s = '\0';
-		if (mkdir(p, 0700) < 0 && errno != EEXIST)
-			break;
-		*s = '/';
-	}
-	free(p);
-}
-
 struct throttle *
 throttle_open(const char *path)
 {
 	struct throttle *t;
 	int fd;
 
-	make_parents(path);
+	(void)store_mkdirs(path, 0700, 0);
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0) {
 		diag_warn_errno("throttle file %s", path);
@@ -156,7 +134,7 @@ update(struct throttle *t, const char *key, double rate, double burst, double ji
 		return 0;	/* no sharing possible: do not block the run */
 	read_all(t, &file);
 	parse(&file, key, &st, &out);
-	now = wall();
+	now = clock_wall();
 	if (!st.found) {
 		st.tokens = burst;
 		st.last = now;

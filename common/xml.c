@@ -1,0 +1,67 @@
+/* xml: one secure libxml2 set-up for every XML reader; see xml.h. */
+#include "xml.h"
+
+#include <string.h>
+
+#include <libxml/SAX2.h>
+
+#include "diag.h"
+
+static void
+quiet(void *ctx, const char *fmt, ...)
+{
+	(void)ctx;
+	(void)fmt;
+}
+
+void
+xml_init(void)
+{
+	xmlInitParser();
+	xmlSetGenericErrorFunc(NULL, quiet);
+	xmlSetStructuredErrorFunc(NULL, NULL);
+}
+
+void
+xml_cleanup(void)
+{
+	xmlCleanupParser();
+}
+
+void
+xml_sax_init(xmlSAXHandler *sax, xml_error_fn serror)
+{
+	memset(sax, 0, sizeof *sax);
+	sax->initialized = XML_SAX2_MAGIC;
+	/* The structured-error type lost its const in older headers only. */
+	sax->serror = (xmlStructuredErrorFunc)serror;
+}
+
+xmlParserCtxtPtr
+xml_push_new(xmlSAXHandler *sax, void *ctx, const char *p, int n, const char *name, int options)
+{
+	xmlParserCtxtPtr c = xmlCreatePushParserCtxt(sax, ctx, p, n, name);
+
+	if (!c)
+		diag_die(DIAG_FAIL, "cannot create an XML parser");
+	xmlCtxtUseOptions(c, XML_PARSE_NONET | options);
+	return c;
+}
+
+void
+xml_route_errors(xml_error_fn fn, void *ctx)
+{
+	xmlSetGenericErrorFunc(NULL, quiet);
+	xmlSetStructuredErrorFunc(ctx, (xmlStructuredErrorFunc)fn);
+}
+
+void
+xml_error_text(struct buf *b, xml_error e)
+{
+	const char *m = e && e->message ? e->message : "XML error";
+	size_t n = strcspn(m, "\n");
+
+	while (n && (m[n - 1] == ' ' || m[n - 1] == '\t' || m[n - 1] == '\r'))
+		n--;
+	buf_add(b, m, n);
+}

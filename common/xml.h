@@ -1,0 +1,49 @@
+/* xml: one secure libxml2 set-up for every XML reader.
+ *
+ * Readers parse with SAX2 push parsers made here: no network
+ * (XML_PARSE_NONET), no DTD loaded, no entity substituted (an undeclared
+ * entity reference is an error, never an expansion), and libxml2 never
+ * prints: its errors go to the reader's own callback, in our words.
+ * Builds against libxml2 2.9 through 2.14 (2.12 made error callbacks take
+ * a const xmlError *: use xml_error and XML_ERROR_FN). */
+#ifndef PLATES_XML_H
+#define PLATES_XML_H
+
+#include <libxml/parser.h>
+#include <libxml/xmlerror.h>
+#include <libxml/xmlversion.h>
+
+#include "buf.h"
+
+#if LIBXML_VERSION >= 21200
+typedef const xmlError *xml_error;
+#else
+typedef xmlError *xml_error;
+#endif
+
+/* An error callback, the same under every libxml2 version. */
+typedef void (*xml_error_fn)(void *ctx, xml_error e);
+
+/* Once per process, before any parser (it may be called again). */
+void xml_init(void);
+/* At exit, after the last parser is freed. */
+void xml_cleanup(void);
+/* Clear sax and set what every reader's handler needs: SAX2, no entity
+ * declaration kept, no external subset loaded, errors to serror.  The
+ * caller then sets startElementNs, endElementNs and the like. */
+void xml_sax_init(xmlSAXHandler *sax, xml_error_fn serror);
+/* A push parser over sax for ctx, made with the first n bytes of the
+ * document (n may be 0); name is the document's name in libxml2's
+ * errors.  options are more XML_PARSE_* flags (XML_PARSE_NONET is always
+ * set).  Dies if libxml2 cannot make one (out of memory). */
+xmlParserCtxtPtr xml_push_new(xmlSAXHandler *sax, void *ctx, const char *p, int n,
+    const char *name, int options);
+/* Errors libxml2 raises without a parser context (input conversion of a
+ * broken encoding) go to fn with ctx from now on; fn NULL drops them.
+ * libxml2's generic (printf-style) messages are always dropped. */
+void xml_route_errors(xml_error_fn fn, void *ctx);
+/* The first line of e's message with trailing blanks dropped, appended to
+ * b ("XML error" if it has none). */
+void xml_error_text(struct buf *b, xml_error e);
+
+#endif
