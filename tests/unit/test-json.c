@@ -456,6 +456,62 @@ test_deep(void)
 	buf_free(&doc);
 }
 
+/* JSON as an HTTP body: bytes in pieces, a stop on bad JSON, a restart. */
+struct bodyarg {
+	struct json_body jb;	/* first, as json_body_feed expects */
+	int strings, restarts;
+};
+
+static int
+count_strings(void *arg, const struct json_event *ev)
+{
+	struct bodyarg *b = arg;
+
+	if (ev->type == JSON_STRING)
+		b->strings++;
+	return 0;
+}
+
+static void
+on_restart(void *arg)
+{
+	struct bodyarg *b = arg;
+
+	b->strings = 0;
+	b->restarts++;
+}
+
+static void
+test_body(void)
+{
+	static const char doc[] = "{\"items\":[\"a\",\"b\",\"c\"]}";
+	struct bodyarg b;
+	size_t i;
+
+	memset(&b, 0, sizeof b);
+	b.jb.js = json_new(count_strings, &b);
+	b.jb.restart = on_restart;
+	for (i = 0; i < sizeof doc - 1; i++)
+		if (json_body_feed(&b, doc + i, 1) != 0)
+			break;
+	is_int(i, sizeof doc - 1, "a body fed a byte at a time is taken whole");
+	is_int(json_finish(b.jb.js), 0, "and ends well");
+	is_int(b.strings, 3, "its three strings were seen");
+	ok(!b.jb.failed, "nothing failed");
+
+	json_body_restart(&b);
+	is_int(b.restarts, 1, "a retried transfer calls the restart hook");
+	is_int(b.strings, 0, "which undid the strings");
+	is_int(json_body_feed(&b, "{\"x\":", 5), 0, "a new document starts afresh");
+	is_int(json_body_feed(&b, "]", 1), 1, "bad JSON stops the transfer");
+	ok(b.jb.failed, "and is marked failed");
+	json_body_restart(&b);
+	ok(!b.jb.failed, "a restart clears the failure");
+	is_int(json_body_feed(&b, doc, sizeof doc - 1), 0, "and the document parses again");
+	is_int(b.strings, 3, "with its strings");
+	json_free(b.jb.js);
+}
+
 int
 main(void)
 {
@@ -466,5 +522,6 @@ main(void)
 	test_stop();
 	test_path_is();
 	test_deep();
+	test_body();
 	return tap_done();
 }
