@@ -1,94 +1,42 @@
-/* fuzz-ia-scrape: ia-search's readers of Internet Archive answers never
- * crash, leak or read out of bounds, and the bytes of a body may arrive in
- * any pieces.  The input is one scrape page, or several separated by form
- * feeds (a byte JSON never holds raw), taken in turn as the cursor loop
- * would take them.  Each page goes through the tool's own callbacks:
- *   - page_body, page_restart and page_done, then page_take (rows printed,
- *     cursor, total, error answers, an unfinished search), with no -f and
- *     with multi-valued -f fields, and with --max;
- *   - count_body, count_done and count_take (--count, -H);
- *   - page_done and count_done on a failed request, with the input as its
- *     body (report_http_error).
- * Checked besides: the same transcript (rows, cursor, total, error, exit
- * status) whether a body comes in one piece, byte by byte, in pieces of
- * varied sizes or after a retried transfer that broke off part-way; every
- * row printed is whole (one LF, a TAB per column, no raw CR, an identifier
- * first); -f adds columns, never rows; --max N prints the first N rows of
- * the search without it. */
+/* fuzz-ia-scrape: the reader of Internet Archive search answers
+ * (ia_scrape) never crashes, leaks or reads out of bounds, and the bytes
+ * of an answer may arrive in any pieces.  The input is one scrape page, or
+ * several separated by form feeds (a byte JSON never holds raw), taken in
+ * turn as ia-search's cursor loop takes them (ia_scrape_take,
+ * ia_scrape_next).  Each page is also read as a --count answer
+ * (response.numFound) and as the body of a failed request
+ * (ia_scrape_error_body).
+ * Checked besides: the same transcript (items and their fields, bad items,
+ * cursor, total, error, count, the loop's verdicts) whether an answer comes
+ * in one piece, byte by byte, in pieces of varied sizes or after a retried
+ * transfer that broke off part-way; every item has an identifier and one
+ * value per field asked for; fields add values to the
+ * items, never items; a count is a whole number only if it is all digits. */
+#include <string.h>
+
 #include "tool.h"
 
-#define main ia_search_main
-#include "../../cmd/ia-search.c"
-#undef main
-
-#define SCRAPE_URL "https://archive.org/services/search/v1/scrape?fields=identifier&q=x" \
-    "&count=10000"
-#define COUNT_URL "https://archive.org/advancedsearch.php?q=x&rows=0&output=json"
+#include "ia_scrape.h"
+#include "tsv.h"
 
 /* How a body arrives. */
 enum way { WHOLE, BYTES, PIECES, RETRIED, NWAYS };
 
-typedef int (*body_fn)(void *, const char *, size_t);
-typedef void (*restart_fn)(void *);
-
-/* ---- stdout, kept in an unlinked file so the rows can be read back ---- */
-
-static void
-out_open(void)
-{
-	static int done;
-	char tmpl[] = "/tmp/plates-fuzz-XXXXXX";
-	int fd;
-
-	if (!done) {
-		done = 1;
-		fflush(stdout);
-		if ((fd = mkstemp(tmpl)) < 0)
-			abort();
-		unlink(tmpl);
-		if (dup2(fd, STDOUT_FILENO) < 0)
-			abort();
-		close(fd);
-	}
-	/* start afresh for every input: the file never grows without end */
-	if (fflush(stdout) != 0 || ftruncate(STDOUT_FILENO, 0) != 0 ||
-	    fseek(stdout, 0, SEEK_SET) != 0)
-		abort();
-}
-
-static long
-out_mark(void)
-{
-	long at;
-
-	tsv_flush();
-	if ((at = ftell(stdout)) < 0)
-		abort();
-	return at;
-}
-
-/* What was printed since mark. */
-static void
-out_since(long mark, struct buf *b)
-{
-	long end = out_mark();
-	ssize_t k;
-
-	buf_reset(b);
-	buf_add(b, "", 0);
-	if (end == mark)
-		return;
-	buf_reserve(b, (size_t)(end - mark));
-	k = pread(STDOUT_FILENO, b->s, (size_t)(end - mark), mark);
-	if (k != end - mark)
-		abort();
-	b->len = (size_t)k;
-	b->s[b->len] = '\0';
-}
-
-/* ---- delivering a body as http.c would ---- */
+/* lists, numbers, one field never sent, the identifier as a field */
+static const char *const names[] = {
+	"title", "collection", "format", "year", "creator", "missing", "description",
+	"identifier"
+};
+#define NNAMES (sizeof names / sizeof names[0])
 
 static unsigned long long rng;
+
+static void
+must(int ok)
+{
+	if (!ok)
+		abort();
+}
 
 static size_t
 piece(size_t left)
@@ -103,385 +51,196 @@ piece(size_t left)
 	return k < left ? k : left;
 }
 
-/* Feed s[0..n) in the pieces way asks for; stop at the first refusal, as
- * http.c aborts the transfer then.  Returns 0, or 1 once refused. */
-static int
-feed(body_fn body, void *arg, const unsigned char *s, size_t n, enum way way)
-{
-	size_t i, k;
-
-	for (i = 0; i < n; i += k) {
-		k = way == BYTES ? 1 : way == PIECES ? piece(n - i) : n - i;
-		if (body(arg, (const char *)s + i, k) != 0)
-			return 1;
-	}
-	return 0;
-}
-
-/* A whole transfer: the body, then the outcome http.c would give done(). */
-static void
-transfer(body_fn body, restart_fn restart, void (*done)(void *, const struct http_result *),
-    void *arg, const unsigned char *s, size_t n, enum way way)
-{
-	struct http_result r;
-	int refused;
-
-	memset(&r, 0, sizeof r);
-	r.url = r.effective_url = "";
-	r.date = r.access = "";
-	r.error = "";
-	/* the retried answer says it is HTML, which a JSON error report names */
-	r.content_type = way == RETRIED ? "text/html; charset=utf-8" : "application/json";
-	r.status = 200;
-	r.content_length = -1;
-	if (way == RETRIED) {
-		/* the first attempt breaks off part-way; a refused body is not
-		 * retried */
-		refused = feed(body, arg, s, n / 2, WHOLE);
-		if (!refused) {
-			restart(arg);
-			refused = feed(body, arg, s, n, WHOLE);
-		}
-	} else {
-		refused = feed(body, arg, s, n, way);
-	}
-	r.outcome = refused ? HTTP_ABORTED : HTTP_OK;
-	r.bytes = n;
-	done(arg, &r);
-}
-
-/* ---- scrape pages ---- */
+/* What the reader handed over, as text. */
+struct log {
+	struct buf items;	/* this answer's items and bad items */
+	size_t nnames;
+	unsigned long nitems;	/* items handed over */
+};
 
 static void
-must(int ok)
+on_item(void *arg, const struct ia_scrape_item *it)
 {
-	if (!ok)
-		abort();
-}
-
-/* Every row is whole: an identifier, a TAB per -f column, one LF at the
- * end, nothing raw that TSV escapes. */
-static void
-check_rows(const char *s, size_t len, unsigned long want)
-{
-	const char *end, *nl;
-	unsigned long rows = 0;
-	size_t tabs;
-
-	if (len == 0) {		/* and s may be NULL */
-		must(want == 0);
-		return;
-	}
-	for (end = s + len; s < end; s = nl + 1) {
-		nl = memchr(s, '\n', (size_t)(end - s));
-		must(nl != NULL);
-		must(nl > s && *s != '\t');
-		must(memchr(s, '\r', (size_t)(nl - s)) == NULL);
-		for (tabs = 0; s < nl; s++)
-			tabs += *s == '\t';
-		must(tabs == opt.ncols);
-		rows++;
-	}
-	must(rows == want);
-}
-
-/* a[0..alen) begins b[0..blen) (either may be empty, and then NULL) */
-static int
-begins(const char *a, size_t alen, const char *b, size_t blen)
-{
-	return alen <= blen && (alen == 0 || memcmp(a, b, alen) == 0);
-}
-
-static unsigned long
-lines(const struct buf *b)
-{
-	unsigned long k = 0;
+	struct log *l = arg;
 	size_t i;
 
-	for (i = 0; i < b->len; i++)
-		k += b->s[i] == '\n';
-	return k;
-}
-
-/* What a finished page left in p, before page_take. */
-static void
-log_page(struct buf *log, const struct page *p)
-{
-	if (p->json_failed || p->http_failed) {
-		/* none of it is used: how much was read before the error may
-		 * depend on the pieces */
-		buf_printf(log, "page failed %d %d\n", p->json_failed, p->http_failed);
-		return;
+	must(it->idlen > 0 && it->id[it->idlen] == '\0');
+	buf_printf(&l->items, "item %lu ", it->n);
+	tsv_escape(&l->items, it->id, it->idlen);
+	for (i = 0; i < l->nnames; i++) {
+		must(it->val[i][it->len[i]] == '\0');
+		buf_printf(&l->items, "\t%zu:", it->len[i]);
+		tsv_escape(&l->items, it->val[i], it->len[i]);
 	}
-	buf_printf(log, "page items %d %lu rows %lu bad %lu\n", p->have_items, p->nitems,
-	    p->nrows, p->nbad);
-	buf_add(log, p->rows.s, p->rows.len);
-	buf_add(log, p->bad.s, p->bad.len);
-	buf_printf(log, "error %d %zu:", p->have_error, p->error.len);
-	buf_add(log, p->error.s, p->error.len);
-	buf_printf(log, "\ncursor %d %zu:", p->have_cursor, p->cursor.len);
-	buf_add(log, p->cursor.s, p->cursor.len);
-	buf_printf(log, "\ntotal %d %llu\n", p->have_total, p->total);
+	buf_addc(&l->items, '\n');
+	l->nitems++;
 }
 
-/* The whole search over the pages in data; the rows it printed to out,
- * what it saw to log. */
 static void
-search(const unsigned char *data, size_t n, enum way way, struct buf *out, struct buf *log)
+on_bad(void *arg, unsigned long n, enum ia_scrape_bad why)
+{
+	struct log *l = arg;
+
+	buf_printf(&l->items, "bad %lu %d\n", n, (int)why);
+}
+
+/* One answer s[0..n) as it arrives in way; its items and what it held
+ * appended to out.  Returns the page, or NULL if the JSON was bad. */
+static const struct ia_scrape_page *
+answer(struct ia_scrape *r, struct log *l, const unsigned char *s, size_t n, enum way way,
+    struct buf *out)
+{
+	const struct ia_scrape_page *p;
+	size_t i, k, end = way == RETRIED ? n / 2 : n;
+	int bad = 0, again = way == RETRIED;
+
+	ia_scrape_reset(r);
+	buf_reset(&l->items);
+	for (;;) {
+		for (i = 0; i < end && !bad; i += k) {
+			k = way == BYTES ? 1 : way == PIECES ? piece(end - i) : end - i;
+			bad = ia_scrape_feed(r, s + i, k) != 0;
+		}
+		if (bad || !again)
+			break;
+		/* the first attempt broke off part-way: start again */
+		again = 0;
+		end = n;
+		ia_scrape_reset(r);
+		buf_reset(&l->items);
+	}
+	if (bad || ia_scrape_finish(r) != 0) {
+		/* how much was read before the error may depend on the pieces */
+		must(*ia_scrape_error(r) != '\0');
+		buf_adds(out, "bad JSON\n");
+		return NULL;
+	}
+	p = ia_scrape_page(r);
+	buf_add(out, l->items.s, l->items.len);
+	buf_printf(out, "items %d %lu error %d %zu:", p->have_items, p->nitems, p->have_error,
+	    p->errorlen);
+	tsv_escape(out, p->error, p->errorlen);
+	buf_printf(out, "\ncursor %d %zu:", p->have_cursor, p->cursorlen);
+	tsv_escape(out, p->cursor, p->cursorlen);
+	buf_printf(out, "\ntotal %d %llu count %d %d %llu:", p->have_total, p->total,
+	    p->have_count, p->count_ok, p->count_n);
+	buf_add(out, p->count, p->countlen);
+	buf_addc(out, '\n');
+	must(!p->count_ok || strspn(p->count, "0123456789") == p->countlen);
+	return p;
+}
+
+/* The cursor loop over the pages in data (count: each read as a count). */
+static void
+search(const unsigned char *data, size_t n, enum way way, size_t nnames, int count,
+    struct buf *out)
 {
 	const unsigned char *s = data, *end = data + n, *ff;
-	struct page p;
-	struct search st;
-	struct buf printed = BUF_INIT;
-	unsigned long failures = diag_failures(), want;
-	int more = 1;
+	const struct ia_scrape_page *p;
+	struct ia_scrape_config cfg = { names, nnames, count, on_item, on_bad, NULL };
+	struct ia_scrape_search st;
+	struct ia_scrape *r;
+	struct log l;
+	int v = IA_SCRAPE_NEXT;
 
-	page_init(&p);
+	memset(&l, 0, sizeof l);
+	l.nnames = nnames;
+	cfg.arg = &l;
+	r = ia_scrape_new(&cfg);
 	memset(&st, 0, sizeof st);
-	p.url = SCRAPE_URL;
 	buf_reset(out);
-	buf_reset(log);
-	while (more) {
-		long mark;
-
+	buf_add(out, "", 0);
+	for (;; s = ff + 1) {
 		ff = memchr(s, '\f', (size_t)(end - s));
-		page_reset(&p);
-		transfer(page_body, page_restart, page_done, &p, s, (size_t)((ff ? ff : end) - s),
-		    way);
-		log_page(log, &p);
-		if (!p.json_failed && !p.http_failed)
-			check_rows(p.rows.s, p.rows.len, p.nrows);
-		want = st.printed;
-		mark = out_mark();
-		more = page_take(&st, &p);
-		out_since(mark, &printed);
-		/* the first rows of the page, as many as --max leaves */
-		want = (unsigned long)(st.printed - want);
-		must(want <= p.nrows && (opt.max == 0 || st.printed <= (unsigned long long)opt.max));
-		check_rows(printed.s, printed.len, want);
-		must(begins(printed.s, printed.len, p.rows.s, p.rows.len));
-		buf_add(out, printed.s, printed.len);
-		buf_printf(log, "take %d received %llu printed %llu total %d %llu\n", more,
-		    st.received, st.printed, st.have_total, st.total);
+		p = answer(r, &l, s, (size_t)((ff ? ff : end) - s), way, out);
+		if (p && !count && v == IA_SCRAPE_NEXT) {
+			if ((v = ia_scrape_take(&st, p)) == IA_SCRAPE_OK)
+				v = ia_scrape_next(&st, p);
+			buf_printf(out, "verdict %d received %llu total %d %llu pages %lu\n", v,
+			    st.received, st.have_total, st.total, st.pages);
+			must(st.pages == 0 || st.received >= p->nitems);
+		}
+		if (count && p)
+			must(!p->have_items && l.nitems == 0);
 		if (!ff)
 			break;
-		s = ff + 1;
 	}
-	buf_printf(log, "failures %lu\n", diag_failures() - failures);
-	page_free(&p);
-	buf_free(&printed);
-	buf_free(&st.cursor);
+	ia_scrape_search_free(&st);
+	ia_scrape_free(r);
+	buf_free(&l.items);
+}
+
+/* The item ids (and bad items) of a transcript, without the fields. */
+static void
+ids_only(const struct buf *in, struct buf *out)
+{
+	const char *s = in->s, *end = in->s + in->len, *nl, *tab;
+
+	buf_reset(out);
+	buf_add(out, "", 0);
+	for (; s < end; s = nl + 1) {
+		nl = memchr(s, '\n', (size_t)(end - s));
+		must(nl != NULL);
+		if (strncmp(s, "item ", 5) == 0 && (tab = memchr(s, '\t', (size_t)(nl - s))))
+			buf_add(out, s, (size_t)(tab - s));
+		else
+			buf_add(out, s, (size_t)(nl - s));
+		buf_addc(out, '\n');
+	}
 }
 
 static int
 same(const struct buf *a, const struct buf *b)
 {
-	return a->len == b->len && begins(a->s, a->len, b->s, b->len);
+	return a->len == b->len && (a->len == 0 || memcmp(a->s, b->s, a->len) == 0);
 }
 
-/* The first k lines of b. */
-static size_t
-head_len(const struct buf *b, unsigned long k)
-{
-	size_t i;
-
-	for (i = 0; i < b->len && k; i++)
-		if (b->s[i] == '\n')
-			k--;
-	return i;
-}
-
+/* The same transcript however the bytes arrive; returns it in out. */
 static void
-fields(int on)
+every_way(const unsigned char *data, size_t n, size_t nnames, int count, struct buf *out)
 {
-	size_t i;
-
-	for (i = 0; i < opt.nnames; i++)
-		free(opt.names[i]);
-	free(opt.names);
-	free(opt.cols);
-	memset(&opt, 0, sizeof opt);
-	opt.page_size = PAGE_MAX;
-	if (on) {
-		/* lists, numbers, one field never sent, the identifier as a column
-		 * and a column asked for twice */
-		add_fields("title,collection,format,year,creator,missing,description");
-		add_fields("identifier,title");
-	}
-}
-
-/* The search over data, with or without -f; its rows in out. */
-static void
-scrape(const unsigned char *data, size_t n, int with_fields, struct buf *rows)
-{
-	struct buf out = BUF_INIT, log = BUF_INIT, out2 = BUF_INIT, log2 = BUF_INIT;
-	unsigned long k;
+	struct buf other = BUF_INIT;
 	enum way w;
 
-	fields(with_fields);
-	search(data, n, WHOLE, &out, &log);
+	search(data, n, WHOLE, nnames, count, out);
 	for (w = BYTES; w < NWAYS; w++) {
-		search(data, n, w, &out2, &log2);
-		must(same(&out, &out2) && same(&log, &log2));
+		search(data, n, w, nnames, count, &other);
+		must(same(out, &other));
 	}
-	/* --max: the first rows of the search, however the pages fall */
-	k = lines(&out);
-	opt.max = (long)(k > 1 ? k / 2 + rng % k : 1);
-	search(data, n, WHOLE, &out2, &log2);
-	k = (unsigned long)opt.max < k ? (unsigned long)opt.max : k;
-	must(out2.len == head_len(&out, k) && begins(out2.s, out2.len, out.s, out.len));
-	fields(0);
-	buf_free(rows);
-	*rows = out;
-	buf_free(&log);
-	buf_free(&out2);
-	buf_free(&log2);
-}
-
-/* -f adds columns, never rows: each row of b begins with the row of a. */
-static void
-same_rows(const struct buf *a, const struct buf *b)
-{
-	const char *p = a->s, *q = b->s, *pend, *qend, *pnl, *qnl;
-
-	if (a->len == 0 || b->len == 0) {	/* and then s may be NULL */
-		must(a->len == b->len);
-		return;
-	}
-	pend = p + a->len;
-	qend = q + b->len;
-	for (; p < pend; p = pnl + 1, q = qnl + 1) {
-		pnl = memchr(p, '\n', (size_t)(pend - p));
-		qnl = memchr(q, '\n', (size_t)(qend - q));
-		must(pnl != NULL && qnl != NULL && qnl - q > pnl - p);
-		must(memcmp(p, q, (size_t)(pnl - p)) == 0 && q[pnl - p] == '\t');
-	}
-	must(q == qend);
-}
-
-/* ---- --count ---- */
-
-static void
-count(const unsigned char *s, size_t n, enum way way, struct buf *log)
-{
-	struct counter c;
-	struct buf out = BUF_INIT;
-	unsigned long failures = diag_failures();
-	long mark;
-
-	memset(&c, 0, sizeof c);
-	c.js = json_new(on_count_json, &c);
-	c.url = COUNT_URL;
-	transfer(count_body, count_restart, count_done, &c, s, n, way);
-	mark = out_mark();
-	count_take(&c);
-	out_since(mark, &out);
-	buf_reset(log);
-	buf_printf(log, "failed %d %d error %d num %d\n", c.json_failed, c.http_failed,
-	    c.have_error, c.have_num);
-	if (!c.json_failed && !c.http_failed) {
-		buf_add(log, c.error.s, c.error.len);
-		buf_add(log, c.num.s, c.num.len);
-	}
-	buf_add(log, out.s, out.len);
-	buf_printf(log, "failures %lu\n", diag_failures() - failures);
-	/* a count or nothing: the header line, then one field */
-	if (out.len) {
-		size_t h = opt.header ? 6 : 0;
-		must(!opt.header || memcmp(out.s, "count\n", 6) == 0);
-		must(out.len > h + 1 && out.s[out.len - 1] == '\n');
-		must(memchr(out.s + h, '\n', out.len - h - 1) == NULL);
-		must(memchr(out.s + h, '\t', out.len - h) == NULL);
-	}
-	json_free(c.js);
-	buf_free(&c.num);
-	buf_free(&c.error);
-	buf_free(&out);
-}
-
-static void
-counts(const unsigned char *s, size_t n)
-{
-	struct buf a = BUF_INIT, b = BUF_INIT;
-	enum way w;
-
-	fields(0);
-	opt.header = (int)(n & 1);
-	count(s, n, WHOLE, &a);
-	for (w = BYTES; w < NWAYS; w++) {
-		count(s, n, w, &b);
-		must(same(&a, &b));
-	}
-	opt.header = 0;
-	buf_free(&a);
-	buf_free(&b);
-}
-
-/* ---- the body of a failed request ---- */
-
-/* A 400 whose body is s: its message reported, no row, no count. */
-static void
-failed_request(const unsigned char *s, size_t n)
-{
-	struct http_result r;
-	struct page p;
-	struct search st;
-	struct counter c;
-	long mark;
-
-	memset(&r, 0, sizeof r);
-	r.outcome = HTTP_FAILED;
-	r.status = 400;
-	r.error = "HTTP 400 Bad Request";
-	r.content_type = "application/json";
-	r.body = (const char *)s;
-	r.body_len = n;
-	fields(0);
-	page_init(&p);
-	memset(&st, 0, sizeof st);
-	p.url = SCRAPE_URL;
-	page_reset(&p);
-	page_done(&p, &r);
-	mark = out_mark();
-	must(page_take(&st, &p) == 0 && st.printed == 0);
-	memset(&c, 0, sizeof c);
-	c.js = json_new(on_count_json, &c);
-	c.url = COUNT_URL;
-	count_done(&c, &r);
-	count_take(&c);
-	must(out_mark() == mark);
-	page_free(&p);
-	json_free(c.js);
+	buf_free(&other);
 }
 
 int
 LLVMFuzzerTestOneInput(const unsigned char *data, size_t n)
 {
 	const unsigned char *s, *end, *ff;
-	struct buf plain = BUF_INIT, cols = BUF_INIT;
+	struct buf plain = BUF_INIT, cols = BUF_INIT, a = BUF_INIT, b = BUF_INIT;
 	unsigned long long h = 1469598103934665603ULL;
 	size_t i;
 
-	diag_init("ia-search");
-	diag_set_quiet(1);
-	out_open();
 	if (n == 0)
 		data = (const unsigned char *)"";
 	/* the pieces depend on the input, so a failure replays */
 	for (i = 0; i < n; i++)
 		h = (h ^ data[i]) * 1099511628211ULL;
 	rng = h | 1;
-	scrape(data, n, 0, &plain);
-	scrape(data, n, 1, &cols);
-	same_rows(&plain, &cols);
-	buf_free(&plain);
-	buf_free(&cols);
+	every_way(data, n, 0, 0, &plain);
+	every_way(data, n, NNAMES, 0, &cols);
+	/* fields add values, never items */
+	ids_only(&plain, &a);
+	ids_only(&cols, &b);
+	must(same(&a, &b));
+	every_way(data, n, 0, 1, &a);
 	for (s = data, end = data + n;; s = ff + 1) {
 		ff = memchr(s, '\f', (size_t)(end - s));
-		counts(s, (size_t)((ff ? ff : end) - s));
-		failed_request(s, (size_t)((ff ? ff : end) - s));
+		if (ia_scrape_error_body((const char *)s, (size_t)((ff ? ff : end) - s), &a))
+			must(a.len > 0);
 		if (!ff)
 			break;
 	}
+	buf_free(&plain);
+	buf_free(&cols);
+	buf_free(&a);
+	buf_free(&b);
 	return 0;
 }
