@@ -5,11 +5,17 @@
  *     row is refused;
  *   - the mapping is reversible, so two different rows never share a file;
  *   - the path is DIR/library/id/page.jpg and nothing else. */
-#include "tool.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
-#define main page_fetch_main
-#include "../../cmd/page-fetch.c"
-#undef main
+#include "buf.h"
+#include "iiif.h"
+#include "pages.h"
+#include "tsv.h"
+#include "xmem.h"
+
+int LLVMFuzzerTestOneInput(const unsigned char *data, size_t n);
 
 /* One path component that cannot leave its folder. */
 static int
@@ -17,7 +23,7 @@ component(const char *s)
 {
 	const char *p;
 
-	if (bad_name(s))
+	if (pages_bad_name(s))
 		return 0;
 	for (p = s; *p; p++)
 		if (*p == '/' || (unsigned char)*p < 0x21 || (unsigned char)*p > 0x7e)
@@ -31,7 +37,7 @@ hexval(int c)
 	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
-/* Undo name_map; abort on anything it cannot have written. */
+/* Undo pages_name_map; abort on anything it cannot have written. */
 static void
 unmap(struct buf *b, const char *s)
 {
@@ -60,49 +66,63 @@ same(const char *mapped_name, const char *want, size_t wantlen)
 	buf_free(&b);
 }
 
+static char *
+field(const struct tsv_field *f)
+{
+	char *s = xstrndup(f->s, f->len);
+
+	tsv_unescape(s, f->len);
+	return s;
+}
+
 static void
 check_row(const char *line, size_t len)
 {
 	struct tsv_field f[4];
 	struct buf want = BUF_INIT, path = BUF_INIT;
-	struct row *r;
+	struct pages_names nm;
 	const char *what;
-	char *region;
+	char *library, *id, *page, *url, *region, *name, *p;
 
 	if (tsv_split(line, len, f, 4) < 4)
 		return;
-	r = xcalloc(1, sizeof *r);
-	r->library = field(&f[0]);
-	r->id = field(&f[1]);
-	r->page = field(&f[2]);
-	r->url = field(&f[3]);
-	what = row_names(r);
+	library = field(&f[0]);
+	id = field(&f[1]);
+	page = field(&f[2]);
+	url = field(&f[3]);
+	what = pages_names(&nm, library, id, page, url);
 	/* a field with a NUL (an escaped one cannot occur) ends there */
-	same(r->lib, r->library, strlen(r->library));
-	same(r->folder, r->id, strlen(r->id));
-	buf_adds(&want, r->page);
-	if ((region = iiif_region(r->url)) != NULL) {
+	same(nm.lib, library, strlen(library));
+	same(nm.folder, id, strlen(id));
+	buf_adds(&want, page);
+	if ((region = iiif_region(url)) != NULL) {
 		buf_addc(&want, '_');
 		buf_adds(&want, region);
 		free(region);
 	}
-	same(r->base, want.s ? want.s : "", want.len);
+	same(nm.base, want.s ? want.s : "", want.len);
 	if (!what) {
-		r->name = xmalloc(strlen(r->base) + 5);
-		sprintf(r->name, "%s.jpg", r->base);
-		if (!component(r->lib) || !component(r->folder) || !component(r->name))
+		name = xmalloc(strlen(nm.base) + 5);
+		sprintf(name, "%s.jpg", nm.base);
+		if (!component(nm.lib) || !component(nm.folder) || !component(name))
 			abort();
-		set_path(r, r->name);
-		buf_printf(&path, "%s/%s/%s/%s", opt.dir, r->lib, r->folder, r->name);
-		if (strcmp(r->path, buf_str(&path)) != 0)
+		p = pages_path("items", nm.lib, nm.folder, name);
+		buf_printf(&path, "%s/%s/%s/%s", "items", nm.lib, nm.folder, name);
+		if (strcmp(p, buf_str(&path)) != 0)
 			abort();
-	} else if (strcmp(what, "page") == 0 ? *r->page : !bad_name(strcmp(what, "id") == 0 ?
-	    r->id : r->library)) {
+		free(p);
+		free(name);
+	} else if (strcmp(what, "page") == 0 ? *page : !pages_bad_name(strcmp(what, "id") == 0 ?
+	    id : library)) {
 		abort();	/* refused for no reason */
 	}
 	buf_free(&want);
 	buf_free(&path);
-	row_free(r);
+	pages_names_free(&nm);
+	free(library);
+	free(id);
+	free(page);
+	free(url);
 }
 
 int
@@ -110,7 +130,6 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t n)
 {
 	const char *p = (const char *)data, *end = p + n, *nl;
 
-	opt.dir = "items";
 	while (p < end) {
 		nl = memchr(p, '\n', (size_t)(end - p));
 		check_row(p, (size_t)((nl ? nl : end) - p));

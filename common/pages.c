@@ -1,0 +1,99 @@
+/* pages: page rows' names on disk; see pages.h. */
+#include "pages.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "iiif.h"
+#include "xmem.h"
+
+void
+pages_name_map(struct buf *b, const char *s, size_t len, int keep_comma)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i;
+	unsigned char c;
+
+	for (i = 0; i < len; i++) {
+		c = (unsigned char)s[i];
+		if (c == ',' && keep_comma) {
+			buf_addc(b, ',');
+		} else if (c < 0x21 || c > 0x7e || strchr("\"*+,<=>?\\^|", c)) {
+			buf_addc(b, '^');
+			buf_addc(b, hex[c >> 4]);
+			buf_addc(b, hex[c & 15]);
+		} else if (c == '/') {
+			buf_addc(b, '=');
+		} else if (c == ':') {
+			buf_addc(b, '+');
+		} else {
+			buf_addc(b, (char)c);
+		}
+	}
+}
+
+char *
+pages_mapped(const char *s, int keep_comma)
+{
+	struct buf b = BUF_INIT;
+
+	pages_name_map(&b, s, strlen(s), keep_comma);
+	buf_addc(&b, '\0');
+	return b.s;
+}
+
+int
+pages_bad_name(const char *s)
+{
+	return !*s || strcmp(s, ".") == 0 || strcmp(s, "..") == 0;
+}
+
+const char *
+pages_names(struct pages_names *n, const char *library, const char *id, const char *page,
+    const char *url)
+{
+	struct buf b = BUF_INIT;
+	char *region;
+
+	n->lib = pages_mapped(library, 0);
+	n->folder = pages_mapped(id, 0);
+	pages_name_map(&b, page, strlen(page), 1);
+	if ((region = iiif_region(url)) != NULL) {
+		buf_addc(&b, '_');
+		pages_name_map(&b, region, strlen(region), 1);
+		free(region);
+	}
+	buf_addc(&b, '\0');
+	n->base = b.s;
+	return pages_bad_name(library) ? "library" : pages_bad_name(id) ? "id" : !*page ? "page" :
+	    NULL;
+}
+
+void
+pages_names_free(struct pages_names *n)
+{
+	free(n->lib);
+	free(n->folder);
+	free(n->base);
+	n->lib = n->folder = n->base = NULL;
+}
+
+char *
+pages_path(const char *dir, const char *lib, const char *folder, const char *name)
+{
+	struct buf b = BUF_INIT;
+	size_t n = strlen(dir);
+
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	buf_add(&b, dir, n);
+	if (n != 1 || dir[0] != '/')
+		buf_addc(&b, '/');
+	buf_adds(&b, lib);
+	buf_addc(&b, '/');
+	buf_adds(&b, folder);
+	buf_addc(&b, '/');
+	buf_adds(&b, name);
+	buf_addc(&b, '\0');
+	return b.s;
+}
