@@ -1,5 +1,5 @@
-/* fuzz-abbyy: abbyy-pictures' scanner (the charParams pre-filter in front
- * of libxml2's SAX2 push parser, then the page filters) never crashes,
+/* fuzz-abbyy: the ABBYY scanner (common/readers/abbyy.h: the charParams
+ * pre-filter in front of libxml2's SAX2 push parser, then the page filters) never crashes,
  * leaks or reads out of bounds, and the pre-filter changes nothing: with
  * --full-parse (no pre-filter) and without, whether the input comes in one
  * piece or in pieces of varied sizes (as reads from a pipe or a network
@@ -18,11 +18,16 @@
  * error (a broken UTF-16 file; reported without a line): libxml2 converts
  * each piece as it arrives, ahead of the parser, and stops at once, so how
  * many whole pages were parsed before depends on the pieces. */
-#include "tool.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
-#define main abbyy_pictures_main
-#include "../../cmd/abbyy-pictures.c"
-#undef main
+#include "abbyy.h"
+#include "buf.h"
+#include "diag.h"
+#include "tool.h"
+#include "xmem.h"
+#include "xml.h"
 
 struct outcome {
 	struct buf rows;
@@ -34,35 +39,53 @@ struct outcome {
  * and "-->" apart; the larger ones keep the run fast. */
 static const size_t steps[] = { 1, 2, 3, 7, 64, 500, 4093 };
 
+/* The kept blocks, one line each: page, box, page size. */
+static void
+on_page(void *arg, const struct abbyy_page *p, size_t nkept)
+{
+	struct buf *rows = arg;
+	size_t i;
+
+	(void)nkept;
+	for (i = 0; i < p->n; i++) {
+		const struct abbyy_block *b = &p->b[i];
+		if (b->drop)
+			continue;
+		buf_printf(rows, "%ld\t", p->index);
+		if (b->has_box)
+			buf_printf(rows, "%ld\t%ld\t%ld\t%ld", b->l, b->t, b->r, b->b);
+		else
+			buf_adds(rows, "\t\t\t");
+		buf_printf(rows, "\t%ld\t%ld\n", p->width, p->height);
+	}
+}
+
 static void
 run(const unsigned char *data, size_t n, int full_parse, int split, struct outcome *o)
 {
-	struct scan s;
+	struct abbyy_scan_config c = { .min_area = 10, .cover_leaves = 5 };
+	struct abbyy_scan *s;
 	char *piece;
 	size_t i = 0, k, step = 0;
 
-	opt.full_parse = full_parse;
+	c.full_parse = full_parse;
 	memset(o, 0, sizeof *o);
-	scan_init(&s, "fuzz.xml", "fuzz", &o->rows, 0);
+	s = abbyy_scan_new(&c, "fuzz.xml", on_page, &o->rows);
 	piece = xmalloc(n + 1);
 	while (i < n) {
 		k = split ? steps[step++ % (sizeof steps / sizeof steps[0])] : n;
 		if (k > n - i)
 			k = n - i;
-		/* scan_feed wants a NUL after each piece */
+		/* the scanner wants a NUL after each piece */
 		memcpy(piece, data + i, k);
 		piece[k] = '\0';
-		if (scan_feed(&s, piece, k) < 0)
+		if (abbyy_scan_feed(s, piece, k) < 0)
 			break;
 		i += k;
 	}
-	if (s.failed)
-		release(&s, 2);
-	else
-		scan_end(&s);
-	o->failed = s.failed;
-	o->errline = s.errline;
-	scan_free(&s);
+	abbyy_scan_end(s);
+	o->failed = abbyy_scan_error(s, &o->errline) != NULL;
+	abbyy_scan_free(s);
 	free(piece);
 }
 
@@ -92,10 +115,7 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t n)
 	if (!ready) {
 		diag_init("abbyy-pictures");
 		diag_set_quiet(1);
-		template_compile(IIIF_DEFAULT TEMPLATE_TAIL);
-		sax_init();
-		elide_tables();
-		opt.blocks = 1;
+		xml_init();
 		ready = 1;
 	}
 	for (i = 0; i < 4; i++)

@@ -1,13 +1,16 @@
-/* fuzz-ia-metadata: abbyy-pictures' reader of Internet Archive item
- * metadata (which file is the ABBYY one, is it private, is the item known)
+/* fuzz-ia-metadata: the reader of Internet Archive item metadata
+ * (common/readers/ia_item.h) (which file is the ABBYY one, is it private, is the item known)
  * never crashes or leaks; the body read in one piece and in small pieces
  * gives the same choice; and a chosen download URL stays in the item's
  * folder: printable ASCII, no dot segment, under BASE/download/ID/. */
-#include "tool.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
-#define main abbyy_pictures_main
-#include "../../cmd/abbyy-pictures.c"
-#undef main
+#include "buf.h"
+#include "diag.h"
+#include "ia_item.h"
+#include "tool.h"
 
 #define BASE	"http://127.0.0.1:1"
 #define PREFIX	BASE "/download/fuzzid/"
@@ -16,22 +19,29 @@
 static void
 choose(const unsigned char *data, size_t n, size_t step, struct buf *what)
 {
-	struct item *it = xcalloc(1, sizeof *it);
+	struct ia_item m;
+	unsigned long line;
+	const char *err;
 	size_t i;
+	int r;
 
-	it->id = xstrdup("fuzzid");
-	it->js = json_new(on_meta, it);
+	ia_item_init(&m);
 	for (i = 0; i < n; i += step)
-		if (meta_body(it, (const char *)data + i, n - i < step ? n - i : step) != 0)
+		if (ia_item_feed(&m, (const char *)data + i, n - i < step ? n - i : step) != 0)
 			break;
-	if (meta_choose(it, BASE "/metadata/fuzzid") == 0) {
+	if ((r = ia_item_end(&m)) == IA_ITEM_FILE) {
 		buf_adds(what, "url ");
-		buf_adds(what, it->dl_url);
+		ia_item_url(what, BASE, "fuzzid", ia_item_file(&m));
 	} else {
-		buf_adds(what, "msg ");
-		buf_add(what, it->msgs.s, it->msgs.len);
+		buf_printf(what, "verdict %d", r);
+		if (r == IA_ITEM_BAD_JSON) {
+			err = ia_item_json_error(&m, &line);
+			buf_printf(what, " %lu: %s", line, err);
+		} else if (ia_item_file(&m)) {
+			buf_printf(what, " file %s", ia_item_file(&m));
+		}
 	}
-	item_free(it);
+	ia_item_free(&m);
 }
 
 static void
@@ -55,12 +65,13 @@ check_url(const char *u)
 int
 LLVMFuzzerTestOneInput(const unsigned char *data, size_t n)
 {
+	static int ready;
 	struct buf a = BUF_INIT, b = BUF_INIT;
 
-	if (!ia_base) {
+	if (!ready) {
 		diag_init("abbyy-pictures");
 		diag_set_quiet(1);
-		ia_base = xstrdup(BASE);
+		ready = 1;
 	}
 	choose(data, n, n ? n : 1, &a);
 	choose(data, n, 3, &b);

@@ -1,0 +1,771 @@
+/* abbyy_prefilter: the <charParams> pre-filter of the ABBYY scanner; see
+ * abbyy_prefilter.h. */
+#include "abbyy_prefilter.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "buf.h"
+#include "xmem.h"
+
+/* charParams elements never reach the parser.
+ *
+ * Nearly all of an ABBYY file is <charParams> elements, one per recognised
+ * character, and nearly all of the parser's time goes on their attributes.
+ * This filter takes out the ones that are complete, simple and well-formed:
+ *   <charParams NAME="VALUE" ...>TEXT</charParams>   or   <charParams .../>
+ * (unprefixed, inside an element, not in a comment, CDATA section,
+ * processing instruction or other tag; attribute names distinct; values in
+ * printable ASCII, text too or, in a UTF-8 document, any XML character;
+ * no '&', '<' or ']'; not right after a byte that is not ASCII, which could
+ * be the start of a character that the element splits), and puts in their
+ * place the LF bytes they held: libxml2 counts lines by LF bytes (a lone CR
+ * is no line to it), so it counts the same lines.  Any
+ * other byte sequence goes to the parser unchanged; anything unexpected
+ * (a DOCTYPE, an encoding that is not ASCII-compatible) turns the filter
+ * off for the rest of the document.  abbyy_pf_new(1) turns it off at once
+ * (abbyy-pictures --full-parse). */
+
+enum {
+	F_HEAD,		/* the first bytes: is the encoding ASCII-compatible? */
+	F_OFF,		/* pass everything */
+	F_TEXT,		/* character data */
+	F_LT,		/* after '<' */
+	F_TAG,		/* in a tag (e->tag_end: an end tag), until '>' */
+	F_TAG_Q,	/* in a quoted attribute value of a tag */
+	F_BANG,		/* after "<!" */
+	F_BANG2,	/* after "<!-" */
+	F_COMMENT,	/* until "-->" */
+	F_CDATA,	/* until "]]>" */
+	F_PI,		/* until "?>" */
+	/* a candidate <charParams> element: its bytes are held back */
+	F_NAME,		/* matching "charParams" after '<' */
+	F_NAME_END,	/* after the name */
+	F_C_SP,		/* between attributes */
+	F_C_NAME,	/* an attribute name */
+	F_C_EQ,		/* before '=' */
+	F_C_VAL,	/* before the opening quote */
+	F_C_Q,		/* in the value */
+	F_C_AFTER,	/* after the closing quote */
+	F_C_SLASH,	/* after '/' of "/>" */
+	F_C_TEXT,	/* the content */
+	F_C_LT,		/* '<' in the content */
+	F_C_END,	/* matching "charParams" after "</" */
+	F_C_ENDSP	/* blanks before the final '>' */
+};
+
+#define ELIDE_NAME	"charParams"
+#define ELIDE_NAMELEN	10
+#define ELIDE_MAX	4096	/* longer candidates go to the parser */
+#define ELIDE_ATTRS	32	/* and so do those with more attributes */
+#define ELIDE_DEPTH	200	/* or deeper down (the parser stops at 256) */
+#define HEAD_MAX	1024
+
+struct abbyy_pf {
+	int state;
+	int utf8;		/* the document is UTF-8 (not another ASCII superset) */
+	unsigned long depth;	/* open elements */
+	int holding;		/* F_LT: a candidate may start here */
+	int tag_end;		/* F_TAG: an end tag */
+	unsigned char prev;	/* the last byte of the chunk before */
+	unsigned char q;	/* the quote of a value */
+	int k;			/* progress in a name or terminator */
+	size_t held;		/* candidate bytes seen so far */
+	unsigned long long hash;	/* of the attribute name being read */
+	unsigned long long names[ELIDE_ATTRS];	/* hashes of the names before */
+	unsigned long long mask;
+	int nnames;
+	struct buf pend;	/* candidate bytes from earlier chunks */
+	struct buf nl;		/* the LF bytes of the candidate */
+	struct buf head;	/* F_HEAD: the first bytes */
+};
+
+/* Byte classes of the fast loops: 1 plain, 0 stop. */
+static unsigned char value_ok[256], text_ok[256], name_ok[256], name_start[256];
+
+static void
+elide_tables(void)
+{
+	int c;
+
+	for (c = 0x20; c < 0x80; c++) {
+		value_ok[c] = text_ok[c] = 1;
+		name_ok[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.';
+		name_start[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+	}
+	value_ok['\t'] = text_ok['\t'] = 1;
+	value_ok['<'] = value_ok['&'] = value_ok['"'] = value_ok['\''] = 0;
+	text_ok['<'] = text_ok['&'] = text_ok[']'] = 0;
+}
+
+static int
+is_blank(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* An encoding where '<', quotes, names and newlines are the ASCII bytes
+ * and every other byte is >= 0x80. */
+static int
+ascii_compatible(const char *enc, size_t n)
+{
+	static const struct {
+		const char *name;
+		int prefix;	/* the name starts with it (iso-8859-1 ...) */
+	} ok[] = {
+		{ "utf-8", 0 }, { "utf8", 0 }, { "us-ascii", 0 }, { "ascii", 0 },
+		{ "latin1", 0 }, { "iso-8859-", 1 }, { "windows-125", 1 }
+	};
+	size_t i, k;
+
+	for (i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+		k = strlen(ok[i].name);
+		if ((ok[i].prefix ? n > k : n == k) && strncasecmp(enc, ok[i].name, k) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static int
+is_utf8_name(const char *enc, size_t n)
+{
+	return (n == 5 && strncasecmp(enc, "utf-8", 5) == 0) ||
+	    (n == 4 && strncasecmp(enc, "utf8", 4) == 0);
+}
+
+/* F_HEAD: decide from the XML declaration; -1 while more bytes are needed.
+ * *utf8 tells whether the document is UTF-8.  (Input that ends before a
+ * decision goes to the parser as it is: see abbyy_pf_end.) */
+static int
+head_decide(const char *p, size_t n, int *utf8)
+{
+	const char *end, *e, *q;
+	size_t i = 0;
+
+	if (n >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+		i = 3;
+	if (n - i < 6)
+		return -1;
+	if (p[i] != '<' || p[i + 1] == '\0')
+		return F_OFF;
+	*utf8 = 1;	/* the default, unless declared otherwise */
+	if (memcmp(p + i, "<?xml", 5) != 0 || !is_blank((unsigned char)p[i + 5]))
+		return F_TEXT;
+	end = NULL;
+	for (e = p + i; e + 1 < p + n; e++)
+		if (e[0] == '?' && e[1] == '>') {
+			end = e;
+			break;
+		}
+	if (!end)
+		return n >= HEAD_MAX ? F_OFF : -1;
+	for (e = p + i; e + 8 < end; e++) {
+		if (memcmp(e, "encoding", 8) != 0)
+			continue;
+		for (e += 8; e < end && (is_blank((unsigned char)*e) || *e == '='); e++)
+			;
+		if (e >= end || (*e != '"' && *e != '\''))
+			return F_OFF;
+		q = memchr(e + 1, *e, (size_t)(end - e - 1));
+		if (!q)
+			return F_OFF;
+		*utf8 = is_utf8_name(e + 1, (size_t)(q - e - 1));
+		return ascii_compatible(e + 1, (size_t)(q - e - 1)) ? F_TEXT : F_OFF;
+	}
+	return F_TEXT;	/* no encoding declared: UTF-8 */
+}
+
+struct abbyy_pf *
+abbyy_pf_new(int off)
+{
+	struct abbyy_pf *e = xcalloc(1, sizeof *e);
+
+	if (!name_start['a'])
+		elide_tables();
+	e->state = off ? F_OFF : F_HEAD;
+	return e;
+}
+
+void
+abbyy_pf_free(struct abbyy_pf *e)
+{
+	if (!e)
+		return;
+	buf_free(&e->pend);
+	buf_free(&e->nl);
+	buf_free(&e->head);
+	free(e);
+}
+
+int
+abbyy_pf_off(const struct abbyy_pf *e)
+{
+	return e->state == F_OFF;
+}
+
+#define IS_NL(c)	((c) == '\n' || (c) == '\r')
+
+/* The slow path's attribute names: a hash each, built byte by byte, and a
+ * 64-bit mask of which hashes were seen, so that a repeated name (or a rare
+ * collision) is caught cheaply. */
+#define NAME_HASH0	5381ULL
+#define NAME_HASH(h, c)	((h) * 33 + (c))
+
+/* 1 if the name (hash h) is new in this element; 0 if it may be a repeat. */
+static int
+name_new(unsigned long long *names, int *nnames, unsigned long long *mask,
+    unsigned long long h)
+{
+	unsigned long long bit = 1ULL << ((h * 0x9E3779B97F4A7C15ULL) >> 58);
+	int k;
+
+	if (*nnames >= ELIDE_ATTRS)
+		return 0;
+	if (*mask & bit)
+		for (k = 0; k < *nnames; k++)
+			if (names[k] == h)
+				return 0;
+	*mask |= bit;
+	names[(*nnames)++] = h;
+	return 1;
+}
+
+/* The length of the UTF-8 sequence at p if it is an XML character (not a
+ * surrogate, U+FFFE or U+FFFF, nor over U+10FFFF; no overlong forms);
+ * 0 if it is not one; -1 if it runs past end. */
+static int
+utf8_char(const unsigned char *p, const unsigned char *end)
+{
+	unsigned char c = p[0], lo = 0x80, hi = 0xbf;
+	int n, k;
+
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	if (c == 0xe0)
+		lo = 0xa0;
+	else if (c == 0xed)
+		hi = 0x9f;
+	else if (c == 0xf0)
+		lo = 0x90;
+	else if (c == 0xf4)
+		hi = 0x8f;
+	if (end - p < n)
+		return -1;
+	if (p[1] < lo || p[1] > hi)
+		return 0;
+	for (k = 2; k < n; k++)
+		if (p[k] < 0x80 || p[k] > 0xbf)
+			return 0;
+	if (c == 0xef && p[1] == 0xbf && p[2] >= 0xbe)
+		return 0;	/* U+FFFE, U+FFFF */
+	return n;
+}
+
+/* The hash of a whole name: its length and its first and last 8 bytes
+ * (names up to 16 bytes are hashed whole). */
+static unsigned long long
+whole_name_hash(const unsigned char *n, size_t len)
+{
+	unsigned long long a = 0, b = 0;
+	size_t i;
+
+	if (len >= 8) {
+		memcpy(&a, n, 8);
+		memcpy(&b, n + len - 8, 8);
+	} else {
+		for (i = 0; i < len; i++)
+			a = a << 8 | n[i];
+	}
+	return (a * 0x9E3779B97F4A7C15ULL) ^ (b * 0xC2B2AE3D27D4EB4FULL) ^ len;
+}
+
+/* The fast path: a whole candidate element at p ('<') inside [p, end),
+ * where *end is a NUL sentinel (it stops every loop below, so they need no
+ * bounds check).  Returns the element's length when it can go (its CR and
+ * LF bytes are appended to out), 0 when it must go to the parser, -1 when
+ * it runs past end. */
+static long
+quick_elem(const unsigned char *p, const unsigned char *end, int utf8, struct buf *out)
+{
+	const unsigned char *q = p + 1 + ELIDE_NAMELEN, *n0;
+	unsigned long long names[ELIDE_ATTRS], seen[4] = { 0, 0, 0, 0 }, h, bit;
+	int nnames = 0, blank, k;
+	unsigned char quote;
+
+	if (end - p < 1 + ELIDE_NAMELEN + 1)
+		return memcmp(p + 1, ELIDE_NAME, (size_t)(end - p - 1)) == 0 ? -1 : 0;
+	if (memcmp(p + 1, ELIDE_NAME, ELIDE_NAMELEN) != 0)
+		return 0;
+#define BLANKS(b) do {							\
+		while (is_blank(*q)) {					\
+			if (*q == '\n')				\
+				buf_addc(out, '\n');			\
+			q++;						\
+			b;						\
+		}							\
+		if (q >= end)						\
+			return -1;					\
+	} while (0)
+	for (blank = 0;; blank = 0) {
+		/* blanks, then '>', "/>" or an attribute */
+		BLANKS(blank = 1);
+		if (*q == '>') {
+			q++;
+			break;
+		}
+		if (*q == '/') {
+			if (q + 1 >= end)
+				return -1;
+			return q[1] == '>' ? (long)(q + 2 - p) : 0;
+		}
+		if (!blank || !name_start[*q] || nnames == ELIDE_ATTRS)
+			return 0;
+		for (n0 = q++; name_ok[*q]; q++)
+			;
+		if (q >= end)
+			return -1;
+		/* a name seen before (or a rare collision): the parser decides */
+		h = whole_name_hash(n0, (size_t)(q - n0));
+		bit = 1ULL << (h >> 56 & 63);
+		if (seen[h >> 62] & bit)
+			for (k = 0; k < nnames; k++)
+				if (names[k] == h)
+					return 0;
+		seen[h >> 62] |= bit;
+		names[nnames++] = h;
+		BLANKS((void)0);
+		if (*q++ != '=')
+			return 0;
+		BLANKS((void)0);
+		if (*q != '"' && *q != '\'')
+			return 0;
+		quote = *q++;
+		for (;;) {
+			while (value_ok[*q])
+				q++;
+			if (q >= end)
+				return -1;
+			if (*q == quote)
+				break;
+			if (!IS_NL(*q) && *q != '"' && *q != '\'')
+				return 0;
+			if (*q++ == '\n')
+				buf_addc(out, '\n');
+		}
+		q++;
+	}
+	for (;;) {
+		while (text_ok[*q])
+			q++;
+		if (q >= end)
+			return -1;
+		if (IS_NL(*q)) {
+			if (*q++ == '\n')
+				buf_addc(out, '\n');
+		} else if (*q >= 0x80 && utf8) {
+			if ((k = utf8_char(q, end)) <= 0)
+				return k;
+			q += k;
+		} else {
+			break;
+		}
+	}
+	if (*q != '<')
+		return 0;
+	if (end - q < 2 + ELIDE_NAMELEN)
+		return memcmp(q, "</" ELIDE_NAME, (size_t)(end - q)) == 0 ? -1 : 0;
+	if (memcmp(q, "</" ELIDE_NAME, 2 + ELIDE_NAMELEN) != 0)
+		return 0;
+	q += 2 + ELIDE_NAMELEN;
+	BLANKS((void)0);
+	return *q == '>' ? (long)(q + 1 - p) : 0;
+#undef BLANKS
+}
+
+/* A line end inside a held candidate: only LF bytes count as lines. */
+static void
+nl_add(struct abbyy_pf *e, unsigned char c)
+{
+	if (c == '\n')
+		buf_addc(&e->nl, '\n');
+}
+
+static int
+candidate(int state)
+{
+	return state >= F_NAME;
+}
+
+/* Give up a candidate: its held bytes go out, and the machine goes on in
+ * the state an ordinary parse would be in at this byte. */
+static void
+bail(struct abbyy_pf *e, struct buf *out)
+{
+	buf_add(out, e->pend.s, e->pend.len);
+	buf_reset(&e->pend);
+	switch (e->state) {
+	case F_LT:
+		e->holding = 0;
+		break;
+	case F_C_Q:
+		e->state = F_TAG_Q;
+		e->tag_end = 0;
+		break;
+	case F_C_TEXT:
+		e->depth++;	/* the element's start tag is complete */
+		e->state = F_TEXT;
+		break;
+	case F_C_LT:
+		e->depth++;
+		e->state = F_LT;
+		e->holding = 0;
+		break;
+	case F_C_END:
+	case F_C_ENDSP:
+		e->depth++;
+		e->state = F_TAG;
+		e->tag_end = 1;
+		break;
+	default:	/* in the start tag */
+		e->state = F_TAG;
+		e->tag_end = 0;
+		break;
+	}
+}
+
+/* Run the machine over p[0..n) and append what the parser gets to out;
+ * p[n] must be a NUL (see quick_elem). */
+static void
+elide_run(struct abbyy_pf *e, const unsigned char *p, size_t n, struct buf *out)
+{
+	size_t i = 0, run = 0;	/* p[run..i) goes out, or is held */
+	unsigned char c;
+
+	while (i < n) {
+		if (candidate(e->state) && e->held > ELIDE_MAX) {
+			bail(e, out);	/* too long to be what we look for */
+			continue;
+		}
+		c = p[i];
+		switch (e->state) {
+		case F_OFF:
+			i = n;
+			continue;
+		case F_TEXT: {
+			const unsigned char *lt = memchr(p + i, '<', n - i);
+			if (!lt) {
+				i = n;
+				continue;
+			}
+			i = (size_t)(lt - p);
+			e->state = F_LT;
+			c = i > 0 ? p[i - 1] : e->prev;
+			e->holding = e->depth > 0 && e->depth < ELIDE_DEPTH && c < 0x80;
+			if (e->holding) {
+				size_t mark;
+				long k;
+
+				buf_add(out, p + run, i - run);
+				run = i;
+				mark = out->len;
+				if ((k = quick_elem(p + i, p + n, e->utf8, out)) > 0) {
+					i += (size_t)k;
+					run = i;
+					e->state = F_TEXT;
+					continue;
+				}
+				buf_truncate(out, mark);
+				if (k == 0) {
+					e->holding = 0;
+				} else {
+					/* at the end of the chunk: hold back from '<' on */
+					buf_reset(&e->nl);
+					e->held = 1;
+					e->nnames = 0;
+					e->mask = 0;
+				}
+			}
+			break;
+		}
+		case F_LT:
+			if (e->holding) {
+				if (c == (unsigned char)ELIDE_NAME[0]) {
+					e->state = F_NAME;
+					e->k = 1;
+					break;
+				}
+				bail(e, out);
+			}
+			if (c == '/') {
+				e->state = F_TAG;
+				e->tag_end = 1;
+			} else if (c == '!') {
+				e->state = F_BANG;
+			} else if (c == '?') {
+				e->state = F_PI;
+				e->k = 0;
+			} else {
+				e->state = F_TAG;
+				e->tag_end = 0;
+				continue;
+			}
+			break;
+		case F_TAG:
+			while (i < n && p[i] != '>' && p[i] != '"' && p[i] != '\'')
+				i++;
+			if (i == n)
+				continue;
+			c = p[i];
+			if (c == '>') {
+				unsigned char before = i > 0 ? p[i - 1] : e->prev;
+				if (e->tag_end) {
+					if (e->depth > 0)
+						e->depth--;
+				} else if (before != '/') {
+					e->depth++;
+				}
+				e->state = F_TEXT;
+			} else {
+				e->q = c;
+				e->state = F_TAG_Q;
+			}
+			break;
+		case F_TAG_Q: {
+			const unsigned char *qq = memchr(p + i, e->q, n - i);
+			if (!qq) {
+				i = n;
+				continue;
+			}
+			i = (size_t)(qq - p);
+			e->state = F_TAG;
+			break;
+		}
+		case F_BANG:
+			/* a DOCTYPE (refused by the parser) or worse: stop filtering */
+			e->state = c == '-' ? F_BANG2 : c == '[' ? F_CDATA : F_OFF;
+			e->k = 0;
+			break;
+		case F_BANG2:
+			e->state = c == '-' ? F_COMMENT : F_OFF;
+			e->k = 0;
+			break;
+		case F_COMMENT:
+			if (c == '>' && e->k >= 2)
+				e->state = F_TEXT;
+			else
+				e->k = c == '-' ? e->k + 1 : 0;
+			break;
+		case F_CDATA:
+			if (c == '>' && e->k >= 2)
+				e->state = F_TEXT;
+			else
+				e->k = c == ']' ? e->k + 1 : 0;
+			break;
+		case F_PI:
+			if (c == '>' && e->k)
+				e->state = F_TEXT;
+			else
+				e->k = c == '?';
+			break;
+		case F_NAME:
+			if (c != (unsigned char)ELIDE_NAME[e->k]) {
+				bail(e, out);
+				continue;
+			}
+			if (++e->k == ELIDE_NAMELEN)
+				e->state = F_NAME_END;
+			break;
+		case F_NAME_END:
+		case F_C_SP:
+		case F_C_AFTER:
+			if (is_blank(c)) {
+				if (IS_NL(c))
+					nl_add(e, c);
+				e->state = F_C_SP;
+			} else if (c == '>') {
+				e->state = F_C_TEXT;
+			} else if (c == '/') {
+				e->state = F_C_SLASH;
+			} else if (e->state == F_C_SP && name_start[c]) {
+				e->state = F_C_NAME;
+				e->hash = NAME_HASH(NAME_HASH0, c);
+			} else {
+				bail(e, out);
+				continue;
+			}
+			break;
+		case F_C_NAME: {
+			size_t i0 = i;
+			unsigned long long h = e->hash;
+			while (i < n && name_ok[p[i]])
+				h = NAME_HASH(h, p[i]), i++;
+			e->hash = h;
+			e->held += i - i0;
+			if (i == n)
+				continue;
+			c = p[i];
+			/* a name seen before (or a hash collision): the parser decides */
+			if (!name_new(e->names, &e->nnames, &e->mask, h)) {
+				bail(e, out);
+				continue;
+			}
+			if (c == '=') {
+				e->state = F_C_VAL;
+			} else if (is_blank(c)) {
+				if (IS_NL(c))
+					nl_add(e, c);
+				e->state = F_C_EQ;
+			} else {
+				bail(e, out);
+				continue;
+			}
+			break;
+		}
+		case F_C_EQ:
+		case F_C_VAL:
+			if (is_blank(c)) {
+				if (IS_NL(c))
+					nl_add(e, c);
+			} else if (c == '=' && e->state == F_C_EQ) {
+				e->state = F_C_VAL;
+			} else if ((c == '"' || c == '\'') && e->state == F_C_VAL) {
+				e->q = c;
+				e->state = F_C_Q;
+			} else {
+				bail(e, out);
+				continue;
+			}
+			break;
+		case F_C_Q: {
+			size_t i0 = i;
+			while (i < n && value_ok[p[i]])
+				i++;
+			e->held += i - i0;
+			if (i == n)
+				continue;
+			c = p[i];
+			if (c == e->q) {
+				e->state = F_C_AFTER;
+			} else if (c == '"' || c == '\'') {
+				;	/* the other quote */
+			} else if (IS_NL(c)) {
+				nl_add(e, c);
+			} else {
+				bail(e, out);
+				continue;
+			}
+			break;
+		}
+		case F_C_SLASH:
+			if (c != '>') {
+				bail(e, out);
+				continue;
+			}
+			goto elided;
+		case F_C_TEXT: {
+			size_t i0 = i;
+			while (i < n && text_ok[p[i]])
+				i++;
+			e->held += i - i0;
+			if (i == n)
+				continue;
+			c = p[i];
+			if (c == '<') {
+				e->state = F_C_LT;
+			} else if (IS_NL(c)) {
+				nl_add(e, c);
+			} else {
+				bail(e, out);
+				continue;
+			}
+			break;
+		}
+		case F_C_LT:
+			if (c != '/') {
+				bail(e, out);
+				continue;
+			}
+			e->state = F_C_END;
+			e->k = 0;
+			break;
+		case F_C_END:
+			if (c != (unsigned char)ELIDE_NAME[e->k]) {
+				bail(e, out);
+				continue;
+			}
+			if (++e->k == ELIDE_NAMELEN)
+				e->state = F_C_ENDSP;
+			break;
+		case F_C_ENDSP:
+			if (is_blank(c)) {
+				if (IS_NL(c))
+					nl_add(e, c);
+				break;
+			}
+			if (c != '>') {
+				bail(e, out);
+				continue;
+			}
+			goto elided;
+		}
+		i++;
+		e->held++;
+		continue;
+elided:
+		/* a whole simple element: only its line ends go on */
+		buf_reset(&e->pend);
+		buf_add(out, e->nl.s, e->nl.len);
+		i++;
+		run = i;
+		e->state = F_TEXT;
+	}
+	if (n)
+		e->prev = p[n - 1];
+	if (candidate(e->state) || (e->state == F_LT && e->holding))
+		buf_add(&e->pend, p + run, n - run);
+	else
+		buf_add(out, p + run, n - run);
+}
+
+/* Feed bytes, with a NUL at p[n]; what the parser should see is appended
+ * to out. */
+void
+abbyy_pf_feed(struct abbyy_pf *e, const char *p, size_t n, struct buf *out)
+{
+	if (e->state == F_HEAD) {
+		int st;
+		buf_add(&e->head, p, n);
+		if ((st = head_decide(e->head.s, e->head.len, &e->utf8)) < 0)
+			return;
+		e->state = st;
+		elide_run(e, (const unsigned char *)e->head.s, e->head.len, out);
+		buf_free(&e->head);
+		return;
+	}
+	if (e->state == F_OFF) {
+		buf_add(out, p, n);
+		return;
+	}
+	elide_run(e, (const unsigned char *)p, n, out);
+}
+
+/* At the end of input: whatever is still held goes to the parser. */
+void
+abbyy_pf_end(struct abbyy_pf *e, struct buf *out)
+{
+	if (e->state == F_HEAD) {
+		buf_add(out, e->head.s, e->head.len);
+		buf_free(&e->head);
+	}
+	buf_add(out, e->pend.s, e->pend.len);
+	buf_reset(&e->pend);
+	e->state = F_OFF;
+}

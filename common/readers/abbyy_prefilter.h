@@ -1,0 +1,32 @@
+/* abbyy_prefilter: the <charParams> pre-filter in front of the ABBYY
+ * scanner's XML parser.
+ *
+ * Nearly all of an ABBYY FineReader file is <charParams> elements, one per
+ * recognised character.  The pre-filter takes out the ones that are
+ * complete, simple and well-formed and puts in their place the LF bytes
+ * they held, so that the parser counts the same lines; every other byte
+ * goes to the parser unchanged.  Anything unexpected (a DOCTYPE, an
+ * encoding that is not ASCII-compatible) turns it off for the rest of the
+ * document: then bytes pass as they are. */
+#ifndef PLATES_ABBYY_PREFILTER_H
+#define PLATES_ABBYY_PREFILTER_H
+
+#include <stddef.h>
+
+#include "buf.h"
+
+struct abbyy_pf;
+
+/* A pre-filter for one document; off: pass every byte from the start. */
+struct abbyy_pf *abbyy_pf_new(int off);
+void abbyy_pf_free(struct abbyy_pf *e);
+/* Is it off (bytes pass unchanged, abbyy_pf_feed need not be called)? */
+int abbyy_pf_off(const struct abbyy_pf *e);
+/* Feed p[0..n), which must be followed by a NUL byte (p[n] == '\0'); what
+ * the parser should see is appended to out. */
+void abbyy_pf_feed(struct abbyy_pf *e, const char *p, size_t n, struct buf *out);
+/* End of input: whatever is still held back is appended to out, and the
+ * pre-filter is off from now on. */
+void abbyy_pf_end(struct abbyy_pf *e, struct buf *out);
+
+#endif
