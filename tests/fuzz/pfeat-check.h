@@ -1,41 +1,78 @@
-/* pfeat-check.h: what ht-pfeat's harnesses check in the rows it writes.
- * Included after cmd/ht-pfeat.c (it uses is_space). */
+/* pfeat-check.h: what the harnesses of ht-pfeat's readers (METS, imgsrv
+ * page metadata, Data API JSON) check in the pages they read. */
 #ifndef PLATES_FUZZ_PFEAT_CHECK_H
 #define PLATES_FUZZ_PFEAT_CHECK_H
 
-/* In rows written with --all: the features column is a normalised list
- * (no empty, blank-edged or FUDGED token). */
-static inline void
-check_features(const struct buf *rows)
-{
-	struct buf f = BUF_INIT;
-	const char *p = rows->s, *nl, *a, *z, *t, *e;
-	int i;
+#include <stdlib.h>
+#include <string.h>
 
-	for (; (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
-		a = p;
-		for (i = 0; i < 4; i++) {
-			if (!(a = memchr(a, '\t', (size_t)(nl - a))))
-				abort();
-			a++;
-		}
-		if (!(z = memchr(a, '\t', (size_t)(nl - a))))
+#include "buf.h"
+#include "htpages.h"
+
+/* Piece sizes: small ones cut names, values and declarations apart; the
+ * larger ones keep the run fast. */
+static const size_t pfeat_steps[] = { 1, 2, 3, 7, 64, 500, 4093 };
+#define PFEAT_NSTEPS (sizeof pfeat_steps / sizeof pfeat_steps[0])
+
+static inline int
+pfeat_space(int c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+/* A page kept has a seq of 1 to 9 digits without a leading 0, and its
+ * features are a normalised list (no empty, blank-edged or FUDGED token),
+ * which normalising again leaves as it is. */
+static inline void
+pfeat_check_page(const struct htpage *p)
+{
+	struct buf again = BUF_INIT;
+	size_t i, n = strlen(p->seq);
+	const char *t, *e;
+
+	if (n == 0 || n > 9 || p->seq[0] == '0')
+		abort();
+	for (i = 0; i < n; i++)
+		if (p->seq[i] < '0' || p->seq[i] > '9')
 			abort();
-		buf_reset(&f);
-		buf_add(&f, a, (size_t)(z - a));
-		f.len = tsv_unescape(f.s, f.len);
-		f.s[f.len] = '\0';
-		if (f.len && (f.s[f.len - 1] == ',' || strlen(f.s) != f.len))
+	n = strlen(p->feat);
+	if (n && p->feat[n - 1] == ',')
+		abort();
+	for (t = p->feat; *t; t = *e ? e + 1 : e) {
+		if (!(e = strchr(t, ',')))
+			e = t + strlen(t);
+		if (e == t || pfeat_space((unsigned char)*t) || pfeat_space((unsigned char)e[-1]) ||
+		    (e - t == 6 && memcmp(t, "FUDGED", 6) == 0))
 			abort();
-		for (t = f.s; *t; t = *e ? e + 1 : e) {
-			if (!(e = strchr(t, ',')))
-				e = t + strlen(t);
-			if (e == t || is_space((unsigned char)*t) || is_space((unsigned char)e[-1]) ||
-			    (e - t == 6 && memcmp(t, "FUDGED", 6) == 0))
-				abort();
-		}
 	}
-	buf_free(&f);
+	htpages_feat_add(&again, p->feat, n);
+	if (strcmp(again.s, p->feat) != 0)
+		abort();
+	buf_free(&again);
+}
+
+static inline void
+pfeat_check_pages(const struct htpages *v)
+{
+	size_t i;
+
+	for (i = 0; i < v->n; i++)
+		pfeat_check_page(&v->v[i]);
+}
+
+static inline int
+pfeat_same_pages(const struct htpages *a, const struct htpages *b)
+{
+	size_t i;
+
+	if (a->n != b->n || a->bad != b->bad)
+		return 0;
+	for (i = 0; i < a->n; i++)
+		if (strcmp(a->v[i].seq, b->v[i].seq) != 0 ||
+		    strcmp(a->v[i].feat, b->v[i].feat) != 0 ||
+		    strcmp(a->v[i].label, b->v[i].label) != 0)
+			return 0;
+	return 1;
 }
 
 #endif
