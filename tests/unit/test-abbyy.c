@@ -1,0 +1,448 @@
+/* test-abbyy: the ABBYY scanner (abbyy.h) and its pre-filter
+ * (abbyy_prefilter.h) on the fixtures under tests/fixtures/ia/: every
+ * Picture block against the answer keys (*.expected.json), with and
+ * without the pre-filter, whole and in pieces, plain and gzip; the page
+ * filters; broken documents with their messages and lines; and the
+ * pre-filter's output on small inputs. */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tap.h"
+
+#include "abbyy.h"
+#include "abbyy_prefilter.h"
+#include "buf.h"
+#include "diag.h"
+#include "io.h"
+#include "json.h"
+#include "xml.h"
+
+#define DIR	"tests/fixtures/ia/"
+
+/* Pages and blocks as text: "page W H: l t r b; l t r b\n" (kept blocks). */
+static void
+on_page(void *arg, const struct abbyy_page *p, size_t nkept)
+{
+	struct buf *b = arg;
+	size_t i, n = 0;
+
+	buf_printf(b, "%ld %ld %ld:", p->index, p->width, p->height);
+	for (i = 0; i < p->n; i++) {
+		if (p->b[i].drop)
+			continue;
+		n++;
+		if (p->b[i].has_box)
+			buf_printf(b, " %ld %ld %ld %ld;", p->b[i].l, p->b[i].t, p->b[i].r, p->b[i].b);
+		else
+			buf_adds(b, " -;");
+	}
+	buf_addc(b, '\n');
+	if (n != nkept)
+		buf_printf(b, "kept %zu, counted %zu\n", nkept, n);
+}
+
+struct result {
+	struct buf pages;
+	int failed;
+	unsigned long line;
+	struct buf err;
+	struct abbyy_scan_stats st;
+};
+
+static void
+result_free(struct result *r)
+{
+	buf_free(&r->pages);
+	buf_free(&r->err);
+}
+
+/* Scan the file at path (plain or gzip), fed in pieces of step bytes (0:
+ * as io_read gives them). */
+static void
+scan(const char *path, const struct abbyy_scan_config *c, size_t step, struct result *r)
+{
+	struct io_in *in = io_open(path);
+	struct abbyy_scan *s;
+	struct buf all = BUF_INIT, piece = BUF_INIT;
+	const char *e;
+	char chunk[65536];
+	ssize_t k;
+	size_t i, n;
+
+	memset(r, 0, sizeof *r);
+	if (!in) {
+		r->failed = -1;
+		return;
+	}
+	while ((k = io_read(in, chunk, sizeof chunk)) > 0)
+		buf_add(&all, chunk, (size_t)k);
+	s = abbyy_scan_new(c, path, on_page, &r->pages);
+	for (i = 0; i < all.len; i += n) {
+		n = step && all.len - i > step ? step : all.len - i;
+		buf_reset(&piece);
+		buf_add(&piece, all.s + i, n);	/* NUL-terminated */
+		if (abbyy_scan_feed(s, piece.s, n) < 0)
+			break;
+	}
+	if (k < 0)
+		abbyy_scan_abort(s, io_error(in));
+	else
+		abbyy_scan_end(s);
+	if ((e = abbyy_scan_error(s, &r->line)) != NULL) {
+		r->failed = 1;
+		buf_adds(&r->err, e);
+	}
+	r->st = *abbyy_scan_stats(s);
+	abbyy_scan_free(s);
+	io_close(in);
+	buf_free(&all);
+	buf_free(&piece);
+}
+
+/* ---- the answer keys ---- */
+
+struct key {
+	struct buf pages;
+	long index, width, height, box[4];
+	int nbox;
+	long blocks;
+};
+
+static int
+on_key(void *arg, const struct json_event *ev)
+{
+	struct key *k = arg;
+	static const char *const coord[] = { "l", "t", "r", "b" };
+	int i;
+
+	if (ev->type == JSON_NUMBER && json_path_is(ev, "pages[].page_index"))
+		k->index = strtol(ev->val, NULL, 10);
+	else if (ev->type == JSON_NUMBER && json_path_is(ev, "pages[].width"))
+		k->width = strtol(ev->val, NULL, 10);
+	else if (ev->type == JSON_NUMBER && json_path_is(ev, "pages[].height"))
+		k->height = strtol(ev->val, NULL, 10);
+	else if (ev->type == JSON_ARRAY_START && json_path_is(ev, "pages[].picture_blocks"))
+		buf_printf(&k->pages, "%ld %ld %ld:", k->index, k->width, k->height);
+	else if (ev->type == JSON_ARRAY_END && json_path_is(ev, "pages[].picture_blocks"))
+		buf_addc(&k->pages, '\n');
+	else if (ev->type == JSON_MAP_END && json_path_is(ev, "pages[].picture_blocks[]"))
+		buf_printf(&k->pages, " %ld %ld %ld %ld;", k->box[0], k->box[1], k->box[2], k->box[3]),
+		    k->blocks++;
+	else if (ev->type == JSON_NUMBER && ev->depth == 5)
+		for (i = 0; i < 4; i++)
+			if (strcmp(ev->key, coord[i]) == 0)
+				k->box[i] = strtol(ev->val, NULL, 10);
+	return 0;
+}
+
+static void
+read_key(const char *path, struct key *k)
+{
+	struct json_stream *js;
+	struct io_in *in = io_open(path);
+	char chunk[4096];
+	ssize_t n;
+
+	memset(k, 0, sizeof *k);
+	js = json_new(on_key, k);
+	while (in && (n = io_read(in, chunk, sizeof chunk)) > 0)
+		json_feed(js, chunk, (size_t)n);
+	ok(in && json_finish(js) == 0, "answer key %s reads", path);
+	json_free(js);
+	if (in)
+		io_close(in);
+}
+
+static void
+test_answer_key(const char *name, long npages)
+{
+	struct abbyy_scan_config c = { .no_filter = 1 };
+	struct buf xml = BUF_INIT, gz = BUF_INIT, kp = BUF_INIT;
+	struct result r;
+	struct key k;
+	static const size_t steps[] = { 0, 4093, 1000 };
+	int full;
+	size_t i;
+
+	buf_printf(&xml, DIR "abbyy/%s.xml", name);
+	buf_printf(&gz, DIR "abbyy/%s.xml.gz", name);
+	buf_printf(&kp, DIR "abbyy/%s.expected.json", name);
+	read_key(buf_str(&kp), &k);
+	ok(k.pages.len > 0, "%s: the key lists pages", name);
+	for (full = 0; full < 2; full++) {
+		for (i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+			c.full_parse = full;
+			scan(buf_str(&xml), &c, steps[i], &r);
+			is_int(r.failed, 0, "%s%s, pieces of %zu: well-formed", name,
+			    full ? " (full parse)" : "", steps[i]);
+			is_str(buf_str(&r.pages), buf_str(&k.pages), "%s%s, pieces of %zu: the key's "
+			    "blocks", name, full ? " (full parse)" : "", steps[i]);
+			is_int(r.st.npages, npages, "%s: %ld pages", name, npages);
+			is_int(r.st.nblocks, k.blocks, "%s: %ld Picture blocks", name, k.blocks);
+			is_int(r.st.kept, k.blocks, "%s: all kept without filters", name);
+			result_free(&r);
+		}
+	}
+	if (access(buf_str(&gz), R_OK) == 0) {
+		c.full_parse = 0;
+		scan(buf_str(&gz), &c, 0, &r);
+		is_str(buf_str(&r.pages), buf_str(&k.pages), "%s.gz: the key's blocks", name);
+		result_free(&r);
+	}
+	buf_free(&k.pages);
+	buf_free(&xml);
+	buf_free(&gz);
+	buf_free(&kp);
+}
+
+/* ---- the page filters ---- */
+
+static void
+test_filters(void)
+{
+	struct abbyy_scan_config c = { .min_area = 10, .cover_leaves = 5 };
+	struct result r;
+
+	/* leaf 0: colour card; 1, 2 and 4: covers among the first 5 leaves */
+	scan(DIR "abbyy/ia_homerichymnsvers00sarg_0_fr10_excerpt.xml", &c, 0, &r);
+	is_str(buf_str(&r.pages), "3 2180 3662: 150 40 2180 3584;\n", "excerpt: only leaf 3 stays");
+	is_int(r.st.npages, 6, "excerpt: 6 pages");
+	is_int(r.st.nblocks, 5, "excerpt: 5 blocks");
+	is_int(r.st.kept, 1, "excerpt: 1 kept");
+	is_int(r.st.kept_pages, 1, "excerpt: on 1 page");
+	is_int(r.st.dropped[ABBYY_DROP_CARD], 1, "excerpt: 1 colour card");
+	is_int(r.st.dropped[ABBYY_DROP_COVER], 3, "excerpt: 3 covers");
+	is_int(r.st.dropped[ABBYY_DROP_SMALL], 0, "excerpt: none small");
+	result_free(&r);
+
+	c.keep_card = c.keep_covers = 1;
+	scan(DIR "abbyy/ia_homerichymnsvers00sarg_0_fr10_excerpt.xml", &c, 0, &r);
+	is_int(r.st.kept, 5, "excerpt, card and covers kept: 5");
+	is_int(r.st.dropped[ABBYY_DROP_CARD] + r.st.dropped[ABBYY_DROP_COVER], 0,
+	    "excerpt, card and covers kept: none dropped");
+	result_free(&r);
+
+	c.keep_card = c.keep_covers = 0;
+	c.cover_leaves = 0;
+	scan(DIR "abbyy/ia_homerichymnsvers00sarg_0_fr10_excerpt.xml", &c, 0, &r);
+	is_int(r.st.dropped[ABBYY_DROP_COVER], 0, "excerpt, --cover-leaves 0: no covers");
+	is_int(r.st.kept, 4, "excerpt, --cover-leaves 0: 4 kept");
+	result_free(&r);
+
+	c.cover_leaves = 5;
+	scan(DIR "abbyy/mewel_fr10_newspaper_page.xml", &c, 0, &r);
+	is_str(buf_str(&r.pages), "0 4131 6451: 56 0 4047 867;\n", "mewel: one block stays");
+	is_int(r.st.dropped[ABBYY_DROP_SMALL], 4, "mewel: 4 small");
+	result_free(&r);
+
+	c.min_area = 0;
+	scan(DIR "abbyy/mewel_fr10_newspaper_page.xml", &c, 0, &r);
+	is_int(r.st.dropped[ABBYY_DROP_SMALL], 0, "mewel, --min-area 0: none small");
+	ok(r.st.kept + r.st.dropped[ABBYY_DROP_NESTED] == 5, "mewel, --min-area 0: kept or nested");
+	result_free(&r);
+
+	c.min_area = 10;
+	scan(DIR "abbyy/ucd_lehmann_2725_fr10_page.xml", &c, 0, &r);
+	is_str(buf_str(&r.pages), "0 4000 6000: 189 689 3916 5473;\n", "ucd: the big block stays");
+	is_int(r.st.dropped[ABBYY_DROP_SMALL], 2, "ucd: 2 small");
+	result_free(&r);
+
+	c.min_area = 0;
+	scan(DIR "abbyy/ucd_lehmann_2725_fr10_page.xml", &c, 0, &r);
+	is_int(r.st.dropped[ABBYY_DROP_NESTED], 2, "ucd, --min-area 0: 2 nested in the big one");
+	c.keep_nested = 1;
+	result_free(&r);
+	scan(DIR "abbyy/ucd_lehmann_2725_fr10_page.xml", &c, 0, &r);
+	is_int(r.st.kept, 3, "ucd, --min-area 0 --keep-nested: 3 kept");
+	result_free(&r);
+}
+
+/* ---- broken documents ---- */
+
+static void
+bad(const char *file, size_t step, int full, const char *rows, unsigned long line,
+    const char *msg)
+{
+	struct abbyy_scan_config c = { .no_filter = 1 };
+	struct result r;
+
+	c.full_parse = full;
+	scan(file, &c, step, &r);
+	is_int(r.failed, 1, "%s: broken", file);
+	is_str(buf_str(&r.err), msg, "%s: the message", file);
+	is_int(r.line, line, "%s: at line %lu", file, line);
+	is_str(buf_str(&r.pages), rows, "%s: the pages before", file);
+	result_free(&r);
+}
+
+static void
+test_broken(void)
+{
+	static const char first3[] = "0 1000 1500: 0 0 1000 1500;\n"
+	    "1 2288 3556: 0 0 2288 3556;\n2 2180 3740: 0 0 2180 3740;\n";
+	static const char doctype[] = "DOCTYPE not allowed (ABBYY FineReader XML has none; "
+	    "entities are never loaded or expanded)";
+	struct buf rows4 = BUF_INIT;
+	int full;
+
+	buf_adds(&rows4, first3);
+	buf_adds(&rows4, "3 2180 3662: 150 40 2180 3584;\n");
+	for (full = 0; full < 2; full++) {
+		bad(DIR "abbyy-bad/truncated-mid-page.xml", 0, full, first3, 40,
+		    "premature end of input inside <page> (truncated file?)");
+		bad(DIR "abbyy-bad/truncated.xml.gz", 0, full, buf_str(&rows4), 49,
+		    "unexpected end of gzip data (truncated file?)");
+		bad(DIR "abbyy-bad/not-xml.txt", 0, full, "", 1, "not XML: no root element found");
+		bad(DIR "abbyy-bad/junk.bin", 0, full, "", 1, "not XML: no root element found");
+		bad(DIR "abbyy-bad/wrong-root.xml", 0, full, "", 2,
+		    "not ABBYY FineReader XML: the root element is <html>, not <document>");
+		bad(DIR "abbyy-bad/undefined-entity.xml", 0, full, "0 1000 1500: 100 100 900 1400;\n",
+		    8, "Entity 'passwd' not defined");
+		bad(DIR "abbyy-bad/xxe.xml", 0, full, "", 2, doctype);
+		bad(DIR "abbyy-bad/billion-laughs.xml", 0, full, "", 2, doctype);
+		bad("/dev/null", 0, full, "", 1, "empty input");
+	}
+	bad(DIR "abbyy-bad/truncated-mid-page.xml", 7, 0, first3, 40,
+	    "premature end of input inside <page> (truncated file?)");
+	buf_free(&rows4);
+}
+
+/* ---- the pre-filter on its own ---- */
+
+/* What the parser gets from in, fed in pieces of step bytes (0: whole). */
+static void
+filtered(const char *in, size_t step, int off, struct buf *out)
+{
+	struct abbyy_pf *pf = abbyy_pf_new(off);
+	struct buf piece = BUF_INIT;
+	size_t i, n, len = strlen(in);
+
+	for (i = 0; i < len; i += n) {
+		n = step && len - i > step ? step : len - i;
+		buf_reset(&piece);
+		buf_add(&piece, in + i, n);
+		if (abbyy_pf_off(pf))
+			buf_add(out, piece.s, n);
+		else
+			abbyy_pf_feed(pf, piece.s, n, out);
+	}
+	abbyy_pf_end(pf, out);
+	ok(abbyy_pf_off(pf), "off after the end");
+	abbyy_pf_free(pf);
+	buf_free(&piece);
+}
+
+static void
+pf_is(const char *in, const char *want, const char *what)
+{
+	static const size_t steps[] = { 0, 1, 2, 3, 5, 11 };
+	struct buf out = BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+		buf_reset(&out);
+		filtered(in, steps[i], 0, &out);
+		is_str(buf_str(&out), want, "pre-filter, %s, pieces of %zu", what, steps[i]);
+	}
+	buf_free(&out);
+}
+
+static void
+test_prefilter(void)
+{
+	struct buf out = BUF_INIT;
+	static const char dup[] = "<?xml version=\"1.0\"?>\n<d><p><charParams l=\"1\" l=\"2\">x"
+	    "</charParams></p></d>";
+
+	pf_is("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<d><line><charParams l=\"1\" t=\"2\">a"
+	    "</charParams><charParams l='3'/></line></d>\n",
+	    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<d><line></line></d>\n",
+	    "simple elements go");
+	pf_is("<d>\n<p><charParams\nl=\"1\"\r\nt=\"2\">\n</charParams></p>\n</d>",
+	    "<d>\n<p>\n\n\n</p>\n</d>", "their LF bytes stay, CR goes");
+	/* text beyond ASCII goes only when the element is in one piece */
+	filtered("<d><p><charParams l=\"1\">\xc3\xa9</charParams></p></d>", 0, 0, &out);
+	is_str(buf_str(&out), "<d><p></p></d>", "pre-filter, UTF-8 text in one piece");
+	buf_reset(&out);
+	filtered("<d><p><charParams l=\"1\">\xc3\xa9</charParams></p></d>", 3, 0, &out);
+	is_str(buf_str(&out), "<d><p><charParams l=\"1\">\xc3\xa9</charParams></p></d>",
+	    "pre-filter, UTF-8 text in pieces goes to the parser");
+	buf_reset(&out);
+	filtered("<d><p><charParams l=\"1\">\xc3</charParams></p></d>", 0, 0, &out);
+	is_str(buf_str(&out), "<d><p><charParams l=\"1\">\xc3</charParams></p></d>",
+	    "pre-filter, a broken UTF-8 sequence goes to the parser");
+	buf_reset(&out);
+	pf_is("<d><p><charParams l=\"1\">&amp;</charParams></p></d>",
+	    "<d><p><charParams l=\"1\">&amp;</charParams></p></d>", "an entity stays");
+	pf_is(dup, dup, "a repeated attribute stays (the parser says why)");
+	pf_is("<charParams l=\"1\"/><d/>", "<charParams l=\"1\"/><d/>", "not at the top level");
+	pf_is("<d><!-- <charParams l=\"1\"/> --></d>", "<d><!-- <charParams l=\"1\"/> --></d>",
+	    "not in a comment");
+	pf_is("<d><p><x:charParams l=\"1\"/></p></d>", "<d><p><x:charParams l=\"1\"/></p></d>",
+	    "not a prefixed name");
+	pf_is("<!DOCTYPE d [<!ENTITY e \"x\">]><d><p><charParams l=\"1\"/></p></d>",
+	    "<!DOCTYPE d [<!ENTITY e \"x\">]><d><p><charParams l=\"1\"/></p></d>",
+	    "a DOCTYPE turns it off");
+	pf_is("<?xml version=\"1.0\" encoding=\"EBCDIC-US\"?><d><p><charParams l=\"1\"/></p></d>",
+	    "<?xml version=\"1.0\" encoding=\"EBCDIC-US\"?><d><p><charParams l=\"1\"/></p></d>",
+	    "an encoding that is not ASCII's turns it off");
+	pf_is("<d><p><charParams l=\"1\">x</charParams", "<d><p><charParams l=\"1\">x</charParams",
+	    "a cut element goes to the parser");
+	pf_is("", "", "nothing");
+
+	filtered("<d><p><charParams l=\"1\"/></p></d>", 0, 1, &out);
+	is_str(buf_str(&out), "<d><p><charParams l=\"1\"/></p></d>", "pre-filter made off");
+	buf_free(&out);
+}
+
+/* On a whole real file: far fewer bytes, the same lines, and the same
+ * pages as the full parse (test_answer_key). */
+static void
+test_prefilter_file(void)
+{
+	struct io_in *in = io_open(DIR "abbyy/mewel_fr10_newspaper_page.xml");
+	struct abbyy_pf *pf = abbyy_pf_new(0);
+	struct buf all = BUF_INIT, out = BUF_INIT;
+	char chunk[65536];
+	ssize_t k;
+	size_t i, lf_in = 0, lf_out = 0, left = 0;
+	const char *p;
+
+	while (in && (k = io_read(in, chunk, sizeof chunk)) > 0)
+		buf_add(&all, chunk, (size_t)k);
+	abbyy_pf_feed(pf, all.s, all.len, &out);
+	abbyy_pf_end(pf, &out);
+	for (i = 0; i < all.len; i++)
+		lf_in += all.s[i] == '\n';
+	for (i = 0; i < out.len; i++)
+		lf_out += out.s[i] == '\n';
+	is_int(lf_out, lf_in, "mewel: the pre-filter keeps every line");
+	ok(out.len * 5 < all.len, "mewel: it takes out most bytes (%zu of %zu left)", out.len,
+	    all.len);
+	for (p = buf_str(&out); (p = strstr(p, "<charParams")) != NULL; p++)
+		left++;
+	ok(left < 12854 / 100, "mewel: under 1%% of its 12854 charParams left (%zu)", left);
+	abbyy_pf_free(pf);
+	buf_free(&all);
+	buf_free(&out);
+	if (in)
+		io_close(in);
+}
+
+int
+main(void)
+{
+	diag_init("test-abbyy");
+	xml_init();
+	test_answer_key("ia_homerichymnsvers00sarg_0_fr10_excerpt", 6);
+	test_answer_key("readux_fr6v1_132pages", 132);
+	test_answer_key("mewel_fr10_newspaper_page", 1);
+	test_answer_key("ucd_lehmann_2725_fr10_page", 1);
+	test_filters();
+	test_broken();
+	test_prefilter();
+	test_prefilter_file();
+	xml_cleanup();
+	return tap_done();
+}
