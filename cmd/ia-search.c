@@ -64,9 +64,11 @@ static struct {
 struct page {
 	struct json_body body;	/* first: the http callbacks' arg */
 	struct ia_scrape *r;
+	struct http *h;
 	const char *url;
 	struct buf rows;	/* finished rows, TSV, each ending in '\n' */
 	unsigned long nrows;
+	unsigned long long room;	/* --max: rows still wanted (0: no limit) */
 	struct buf bad;		/* problems with single items, one a line */
 	int http_failed;
 };
@@ -77,6 +79,8 @@ on_item(void *arg, const struct ia_scrape_item *it)
 	struct page *p = arg;
 	size_t i;
 
+	if (p->room && p->nrows == p->room)
+		return;		/* beyond --max */
 	tsv_escape(&p->rows, it->id, it->idlen);
 	for (i = 0; i < opt.ncols; i++) {
 		buf_addc(&p->rows, '\t');
@@ -113,16 +117,22 @@ page_init(struct page *p, int count)
 {
 	struct ia_scrape_config cfg = { (const char *const *)opt.names, opt.nnames, count,
 		on_item, on_bad, p };
+	struct http_opts ho = opt.cli.net;
 
 	memset(p, 0, sizeof *p);
 	p->r = ia_scrape_new(&cfg);
 	p->body.js = ia_scrape_json(p->r);
 	p->body.restart = page_reset;
+	ho.max_total = 1;
+	p->h = http_new(&ho);
+	/* one request at a time: cursor paging is sequential anyway */
+	http_host_limit(p->h, opt.cli.base, 1, 0, 1);
 }
 
 static void
 page_free(struct page *p)
 {
+	http_free(p->h);
 	ia_scrape_free(p->r);
 	buf_free(&p->rows);
 	buf_free(&p->bad);
@@ -163,29 +173,16 @@ page_done(void *arg, const struct http_result *r)
 	buf_free(&msg);
 }
 
-static struct http *
-new_http(void)
-{
-	struct http_opts ho = opt.cli.net;
-	struct http *h;
-
-	ho.max_total = 1;
-	h = http_new(&ho);
-	/* one request at a time: cursor paging is sequential anyway */
-	http_host_limit(h, opt.cli.base, 1, 0, 1);
-	return h;
-}
-
 /* Fetch one answer into p. */
 static void
-fetch(struct http *h, struct page *p, const char *url)
+fetch(struct page *p, const char *url)
 {
 	static const struct http_cb cb = { NULL, json_body_feed, json_body_restart, page_done };
 
 	p->url = url;
 	page_reset(p);
-	http_get(h, url, &cb, p);
-	http_drain(h);
+	http_get(p->h, url, &cb, p);
+	http_drain(p->h);
 }
 
 /* A failed request, an error answer: reported; 1 if the page is unusable. */
@@ -200,142 +197,90 @@ page_failed(const struct page *p, const struct ia_scrape_page *pg)
 	return 1;
 }
 
-/* Print the first n rows of the page. */
-static void
-print_rows(const struct page *p, unsigned long n)
-{
-	const char *s = p->rows.s, *end, *nl;
-	unsigned long k;
-
-	/* a page without rows may have no buffer at all: NULL + 0 is undefined */
-	if (n == 0 || p->rows.len == 0) {
-		tsv_flush();
-		return;
-	}
-	end = s + p->rows.len;
-	if (n < p->nrows) {
-		for (k = 0, nl = s; k < n; k++, nl++)
-			nl = memchr(nl, '\n', (size_t)(end - nl));
-		end = nl;
-	}
-	tsv_put_raw(s, (size_t)(end - s));
-	tsv_flush();
-}
-
 /* A finished page: its problems reported, its rows printed.  Returns 1 to
  * ask for the next page (with s->cursor), 0 when the search is over. */
 static int
 take_page(struct ia_scrape_search *s, unsigned long long *printed, struct page *p)
 {
 	const struct ia_scrape_page *pg = ia_scrape_page(p->r);
+	enum ia_scrape_verdict v;
 	const char *line, *nl;
 
 	if (page_failed(p, pg))
 		return 0;
-	switch (ia_scrape_take(s, pg)) {
-	case IA_SCRAPE_NOT_SCRAPE:
+	v = ia_scrape_take(s, pg);
+	if (v == IA_SCRAPE_NOT_SCRAPE)
 		diag_warn("%s: not a scrape response: no \"items\" list", p->url);
-		diag_failed();
-		return 0;
-	case IA_SCRAPE_SAME_CURSOR:
-		/* it would loop for ever, repeating this page */
+	else if (v == IA_SCRAPE_SAME_CURSOR)	/* it would loop for ever */
 		diag_warn("%s: the server answered with the cursor it was given; stopped "
 		    "after %llu items", p->url, s->received);
+	if (v != IA_SCRAPE_OK) {
 		diag_failed();
 		return 0;
-	default:
-		break;
 	}
 	for (line = buf_str(&p->bad); (nl = strchr(line, '\n')) != NULL; line = nl + 1)
 		diag_warn("%s: %.*s", p->url, (int)(nl - line), line);
 	if (p->bad.len)
 		diag_failed();
-	if (opt.max && *printed + p->nrows >= (unsigned long long)opt.max) {
-		print_rows(p, (unsigned long)((unsigned long long)opt.max - *printed));
-		*printed = (unsigned long long)opt.max;
-		return 0;
-	}
-	print_rows(p, p->nrows);
+	/* a page without rows may have no buffer at all: NULL + 0 is undefined */
+	if (p->rows.len)
+		tsv_put_raw(p->rows.s, p->rows.len);
+	tsv_flush();
 	*printed += p->nrows;
+	if (opt.max && *printed >= (unsigned long long)opt.max)
+		return 0;
 	if (s->have_total)
 		progress_show(1, "%llu of %llu items", s->received, s->total);
 	else
 		progress_show(1, "%llu items", s->received);
-	switch (ia_scrape_next(s, pg)) {
-	case IA_SCRAPE_NEXT:
-		return 1;
-	case IA_SCRAPE_INCOMPLETE:
+	if ((v = ia_scrape_next(s, pg)) == IA_SCRAPE_INCOMPLETE) {
 		diag_warn("incomplete: received %llu of %llu items", s->received, s->total);
 		diag_failed();
-		break;
-	case IA_SCRAPE_MORE:
+	} else if (v == IA_SCRAPE_MORE) {
 		diag_note("received %llu items, more than the %llu the first page "
 		    "announced (the index changed?)", s->received, s->total);
-		break;
-	default:
-		break;
 	}
-	return 0;
+	return v == IA_SCRAPE_NEXT;
 }
 
 static void
 run_search(const char *query)
 {
-	struct http *h = new_http();
 	struct ia_scrape_search s;
 	struct page p;
-	struct buf url = BUF_INIT, fields = BUF_INIT;
+	struct buf url = BUF_INIT;
 	unsigned long long printed = 0;
-	size_t i;
 
 	page_init(&p, 0);
 	memset(&s, 0, sizeof s);
-	buf_adds(&fields, "identifier");
-	for (i = 0; i < opt.nnames; i++)
-		if (strcmp(opt.names[i], "identifier") != 0)
-			buf_printf(&fields, ",%s", opt.names[i]);
 	progress_show(1, "0 items");
 	do {
 		long count = opt.page_size;
 
 		if (opt.max && (unsigned long long)opt.max - printed < (unsigned long long)count)
 			count = opt.max - (long)printed < PAGE_MIN ? PAGE_MIN : opt.max - (long)printed;
-		buf_reset(&url);
-		buf_printf(&url, "%s/services/search/v1/scrape?fields=", opt.cli.base);
-		http_escape(&url, fields.s, fields.len);
-		buf_adds(&url, "&q=");
-		http_escape(&url, query, strlen(query));
-		buf_printf(&url, "&count=%ld", count);
-		if (s.have_cursor) {
-			buf_adds(&url, "&cursor=");
-			http_escape(&url, s.cursor.s, s.cursor.len);
-		}
-		fetch(h, &p, url.s);
+		ia_scrape_url(&url, opt.cli.base, (const char *const *)opt.names, opt.nnames, query,
+		    count, s.have_cursor ? &s.cursor : NULL);
+		p.room = opt.max ? (unsigned long long)opt.max - printed : 0;
+		fetch(&p, url.s);
 	} while (take_page(&s, &printed, &p));
 	progress_clear();
-	http_free(h);
 	page_free(&p);
 	buf_free(&url);
-	buf_free(&fields);
 	ia_scrape_search_free(&s);
 }
 
-/* --count: advancedsearch.php with rows=0 gives numFound (scrape's
- * total_only is broken: it says 1 for every query). */
+/* --count: the number of items the query finds. */
 static void
 run_count(const char *query)
 {
-	struct http *h = new_http();
 	const struct ia_scrape_page *pg;
 	struct page p;
 	struct buf url = BUF_INIT;
 
 	page_init(&p, 1);
-	buf_printf(&url, "%s/advancedsearch.php?q=", opt.cli.base);
-	http_escape(&url, query, strlen(query));
-	buf_adds(&url, "&rows=0&output=json");
-	fetch(h, &p, url.s);
-	http_free(h);
+	ia_scrape_count_url(&url, opt.cli.base, query);
+	fetch(&p, url.s);
 	pg = ia_scrape_page(p.r);
 	if (page_failed(&p, pg)) {
 		;

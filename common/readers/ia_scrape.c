@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "http.h"
 #include "xmem.h"
 
 struct ia_scrape {
@@ -319,6 +320,39 @@ ia_scrape_error_body(const char *body, size_t n, struct buf *msg)
 	}
 	ia_scrape_free(r);
 	return have;
+}
+
+void
+ia_scrape_url(struct buf *url, const char *base, const char *const *names, size_t nnames,
+    const char *query, long count, const struct buf *cursor)
+{
+	struct buf fields = BUF_INIT;
+	size_t i;
+
+	buf_adds(&fields, "identifier");
+	for (i = 0; i < nnames; i++)
+		if (strcmp(names[i], "identifier") != 0)
+			buf_printf(&fields, ",%s", names[i]);
+	buf_reset(url);
+	buf_printf(url, "%s/services/search/v1/scrape?fields=", base);
+	http_escape(url, fields.s, fields.len);
+	buf_adds(url, "&q=");
+	http_escape(url, query, strlen(query));
+	buf_printf(url, "&count=%ld", count);
+	if (cursor) {
+		buf_adds(url, "&cursor=");
+		http_escape(url, cursor->s, cursor->len);
+	}
+	buf_free(&fields);
+}
+
+void
+ia_scrape_count_url(struct buf *url, const char *base, const char *query)
+{
+	buf_reset(url);
+	buf_printf(url, "%s/advancedsearch.php?q=", base);
+	http_escape(url, query, strlen(query));
+	buf_adds(url, "&rows=0&output=json");
 }
 
 int

@@ -85,6 +85,15 @@ void ia_scrape_free(struct ia_scrape *r);
  * replacing msg's contents, or 0 if the body is not JSON or has none. */
 int ia_scrape_error_body(const char *body, size_t n, struct buf *msg);
 
+/* The request for a scrape page: base URL, fields (the identifier first,
+ * then names but the identifier), query, count, and the cursor of the page
+ * before (NULL for the first); the URL replaces the contents of url. */
+void ia_scrape_url(struct buf *url, const char *base, const char *const *names, size_t nnames,
+    const char *query, long count, const struct buf *cursor);
+/* The request for the number of items a query finds (advancedsearch.php
+ * with rows=0: the scrape API's total_only says 1 for every query). */
+void ia_scrape_count_url(struct buf *url, const char *base, const char *query);
+
 /* A JSON number that is a count: digits only, and it fits. */
 int ia_scrape_whole_number(const char *s, size_t len, unsigned long long *out);
 

@@ -245,6 +245,26 @@ test_whole_number(void)
 	ok(!ia_scrape_whole_number("", 0, &n), "nothing");
 }
 
+static void
+test_urls(void)
+{
+	static const char *const f[] = { "year", "identifier", "date" };
+	struct buf url = BUF_INIT, cursor = BUF_INIT;
+
+	ia_scrape_url(&url, "http://h", f, 3, "peter parley", 10000, NULL);
+	is_str(buf_str(&url), "http://h/services/search/v1/scrape?fields=identifier%2Cyear%2Cdate"
+	    "&q=peter%20parley&count=10000", "the first page: identifier first, once");
+	buf_adds(&cursor, "W3s+/=");
+	ia_scrape_url(&url, "http://h", NULL, 0, "collection:x", 100, &cursor);
+	is_str(buf_str(&url), "http://h/services/search/v1/scrape?fields=identifier"
+	    "&q=collection%3Ax&count=100&cursor=W3s%2B%2F%3D", "a later page, with its cursor");
+	ia_scrape_count_url(&url, "http://h/nonum", "collection:x");
+	is_str(buf_str(&url), "http://h/nonum/advancedsearch.php?q=collection%3Ax&rows=0"
+	    "&output=json", "the count");
+	buf_free(&url);
+	buf_free(&cursor);
+}
+
 int
 main(void)
 {
@@ -253,6 +273,7 @@ main(void)
 	test_answers();
 	test_search();
 	test_whole_number();
+	test_urls();
 	buf_free(&got);
 	return tap_done();
 }
