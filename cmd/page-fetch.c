@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -240,43 +239,47 @@ set_path(struct row *r, const char *name)
 	r->path = pages_path(opt.dir, r->n.lib, r->n.folder, name);
 }
 
+/* r's file name for an image of this kind. */
+static char *
+file_name(const struct row *r, int kind)
+{
+	char *s = xmalloc(strlen(r->n.base) + 5);
+
+	sprintf(s, "%s%s", r->n.base, image_ext(kind));
+	return s;
+}
+
+static void
+set_name(struct row *r, char *name)
+{
+	free(r->name);
+	r->name = name;
+	set_path(r, name);
+}
+
 /* Is the page there already (under any of the image extensions)?
  * 1 yes (name, path and bytes set), 0 no, -1 error (errno). */
 static int
 page_exists(struct row *r)
 {
-	struct buf b = BUF_INIT;
 	struct stat st;
-	int fd, k, found = 0, e = 0;
+	char *name;
+	int fd, k, rc = 0;
 
 	if ((fd = store_folder(&store, r->n.lib, r->n.folder, 0)) < 0)
 		return errno == ENOENT ? 0 : -1;
-	for (k = IMAGE_JPEG; k <= IMAGE_JP2 && !found; k++) {
-		buf_reset(&b);
-		buf_adds(&b, r->n.base);
-		buf_adds(&b, image_ext(k));
-		if (fstatat(fd, buf_str(&b), &st, AT_SYMLINK_NOFOLLOW) < 0)
-			continue;
-		if (S_ISLNK(st.st_mode)) {
-			e = ELOOP;
-		} else if (!S_ISREG(st.st_mode)) {
-			e = EISDIR;
-		} else {
-			free(r->name);
-			r->name = xstrdup(buf_str(&b));
-			set_path(r, r->name);
+	for (k = IMAGE_JPEG; k <= IMAGE_JP2 && rc == 0; k++) {
+		name = file_name(r, k);
+		if ((rc = store_file_at(fd, name, &st)) > 0) {
+			set_name(r, name);
 			r->bytes = (unsigned long long)st.st_size;
-			found = 1;
+		} else {
+			int e = errno;
+			free(name);
+			errno = e;
 		}
-		if (e)
-			break;
 	}
-	buf_free(&b);
-	if (e) {
-		errno = e;
-		return -1;
-	}
-	return found;
+	return rc;
 }
 
 /* ---- results ---- */
@@ -331,17 +334,7 @@ print_row(struct row *r)
 	buf_addc(&b, '\t');
 	if (r->path)
 		tsv_escape(&b, r->path, strlen(r->path));
-	{
-		char num[24];
-		int k = (int)sizeof num;
-		unsigned long long v = r->bytes;
-		num[--k] = '\n';
-		do
-			num[--k] = (char)('0' + v % 10);
-		while ((v /= 10) > 0);
-		num[--k] = '\t';
-		buf_add(&b, num + k, sizeof num - (size_t)k);
-	}
+	buf_printf(&b, "\t%llu\n", r->bytes);
 	out_write(&b);
 	buf_free(&b);
 	if (strcmp(r->status, "ok") != 0 && strcmp(r->status, "exists") != 0) {
@@ -396,38 +389,25 @@ manifest_append(struct row *r)
 {
 	static const char head[] = "page\tfile\turl\tfinal_url\tbytes\tsha256\thttp_date\tfetched\n";
 	struct buf b = BUF_INIT;
-	struct stat st;
 	char when[32];
 	time_t t = time(NULL);
 	struct tm tm;
-	int fd, e = 0;
+	int e = 0;
 
 	gmtime_r(&t, &tm);
 	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	fd = openat(r->tf.dfd, "manifest.tsv",
-	    O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0666);
-	if (fd < 0)
-		return errno;
-	while (flock(fd, LOCK_EX) < 0 && !e)
-		if (errno != EINTR)
-			e = errno;
-	if (!e) {
-		if (fstat(fd, &st) == 0 && st.st_size == 0)
-			buf_adds(&b, head);
-		tsv_escape(&b, r->page, strlen(r->page));
-		buf_addc(&b, '\t');
-		tsv_escape(&b, r->name, strlen(r->name));
-		buf_addc(&b, '\t');
-		tsv_escape(&b, r->url, strlen(r->url));
-		buf_addc(&b, '\t');
-		tsv_escape(&b, r->final_url, strlen(r->final_url));
-		buf_printf(&b, "\t%llu\t%s\t", r->end.bytes, r->sha_hex);
-		tsv_escape(&b, r->date, strlen(r->date));
-		buf_printf(&b, "\t%s\n", when);
-		if (store_write_all(fd, b.s, b.len) < 0)	/* one write: lines never mix */
-			e = errno;
-	}
-	close(fd);	/* releases the lock */
+	tsv_escape(&b, r->page, strlen(r->page));
+	buf_addc(&b, '\t');
+	tsv_escape(&b, r->name, strlen(r->name));
+	buf_addc(&b, '\t');
+	tsv_escape(&b, r->url, strlen(r->url));
+	buf_addc(&b, '\t');
+	tsv_escape(&b, r->final_url, strlen(r->final_url));
+	buf_printf(&b, "\t%llu\t%s\t", r->end.bytes, r->sha_hex);
+	tsv_escape(&b, r->date, strlen(r->date));
+	buf_printf(&b, "\t%s\n", when);
+	if (store_append(r->tf.dfd, "manifest.tsv", head, b.s, b.len) < 0)
+		e = errno;
 	buf_free(&b);
 	return e;
 }
@@ -503,10 +483,7 @@ start_file(struct row *r)
 		why(r, "%s", "the body is not a JPEG, PNG or JP2 image");
 		return -1;
 	}
-	free(r->name);
-	r->name = xmalloc(strlen(r->n.base) + 5);
-	sprintf(r->name, "%s%s", r->n.base, image_ext(r->kind));
-	set_path(r, r->name);
+	set_name(r, file_name(r, r->kind));
 	if (store_temp_open(&store, &r->tf, r->n.lib, r->n.folder, r->name, &what) < 0) {
 		fs_failed(r, what);
 		return -1;
@@ -536,12 +513,12 @@ on_head(void *arg, const struct http_head *h)
 		why(r, "%s", "X-HathiTrust-Access: deny (not full view from here)");
 		return 1;
 	}
-	if (strncasecmp(ct, "image/svg", 9) == 0 && strcmp(r->library, "hathitrust") == 0) {
+	if (image_type(ct) == IMAGE_TYPE_SVG && strcmp(r->library, "hathitrust") == 0) {
 		r->verdict = "restricted";
 		why(r, "%s", "an SVG placeholder (restricted item)");
 		return 1;
 	}
-	if (strncasecmp(ct, "image/", 6) != 0 || strncasecmp(ct, "image/svg", 9) == 0) {
+	if (image_type(ct) != IMAGE_TYPE_IMAGE) {
 		r->verdict = "not-image";
 		why(r, "Content-Type is '%s', not an image", ct);
 		return 1;
@@ -982,9 +959,7 @@ add_row(struct feed_line *it)
 		finish_row(r);
 		return;
 	}
-	r->name = xmalloc(strlen(r->n.base) + 5);
-	sprintf(r->name, "%s.jpg", r->n.base);
-	set_path(r, r->name);
+	set_name(r, file_name(r, IMAGE_JPEG));
 	r->checked = clock_now();
 	if ((e = page_exists(r)) != 0)
 		found(r, e);

@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <time.h>
@@ -109,6 +110,48 @@ store_write_all(int fd, const void *p, size_t n)
 		n -= (size_t)w;
 	}
 	return 0;
+}
+
+int
+store_file_at(int dfd, const char *name, struct stat *st)
+{
+	if (fstatat(dfd, name, st, AT_SYMLINK_NOFOLLOW) < 0)
+		return 0;
+	if (S_ISLNK(st->st_mode)) {
+		errno = ELOOP;
+		return -1;
+	}
+	if (!S_ISREG(st->st_mode)) {
+		errno = EISDIR;
+		return -1;
+	}
+	return 1;
+}
+
+int
+store_append(int dfd, const char *name, const char *head, const char *line, size_t n)
+{
+	struct buf b = BUF_INIT;
+	struct stat st;
+	int fd, e = 0;
+
+	fd = openat(dfd, name, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0666);
+	if (fd < 0)
+		return -1;
+	while (flock(fd, LOCK_EX) < 0 && !e)
+		if (errno != EINTR)
+			e = errno;
+	if (!e) {
+		if (fstat(fd, &st) == 0 && st.st_size == 0)
+			buf_adds(&b, head);
+		buf_add(&b, line, n);
+		if (store_write_all(fd, b.s, b.len) < 0)	/* one write: lines never mix */
+			e = errno;
+	}
+	close(fd);	/* releases the lock */
+	buf_free(&b);
+	errno = e;
+	return e ? -1 : 0;
 }
 
 /* ---- folders ---- */

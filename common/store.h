@@ -10,6 +10,7 @@
 
 #include <limits.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 /* mkdir -p: make the folders above path (and path itself if whole) with
@@ -29,6 +30,15 @@ int store_fatal(int e);
 
 /* write(2) all of p[0..n), again after EINTR: 0, or -1 with errno. */
 int store_write_all(int fd, const void *p, size_t n);
+
+/* Is name in the folder dfd a regular file?  1 yes (st filled), 0 it
+ * does not exist, -1 with errno: ELOOP for a symbolic link, EISDIR for
+ * anything else but a file. */
+int store_file_at(int dfd, const char *name, struct stat *st);
+/* Append line[0..n) to the file name in dfd (made if missing) in one
+ * write under an exclusive lock, so that the lines of processes sharing
+ * it never mix; head first when the file is empty.  0, or -1 with errno. */
+int store_append(int dfd, const char *name, const char *head, const char *line, size_t n);
 
 /* Open the folder name inside dfd without following a link; with create,
  * make it first.  A link gives ELOOP, whatever it points to. */

@@ -2,6 +2,7 @@
 #include "image.h"
 
 #include <string.h>
+#include <strings.h>
 
 int
 image_classify(const unsigned char *p, size_t n)
@@ -24,6 +25,16 @@ image_ext(int kind)
 	static const char *const ext[] = { "", ".jpg", ".png", ".jp2" };
 
 	return kind >= IMAGE_JPEG && kind <= IMAGE_JP2 ? ext[kind] : ext[IMAGE_NONE];
+}
+
+int
+image_type(const char *ct)
+{
+	if (strncasecmp(ct, "image/svg", 9) == 0)
+		return IMAGE_TYPE_SVG;
+	if (strncasecmp(ct, "image/", 6) == 0)
+		return IMAGE_TYPE_IMAGE;
+	return IMAGE_TYPE_OTHER;
 }
 
 void

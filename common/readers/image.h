@@ -17,6 +17,13 @@ int image_classify(const unsigned char *p, size_t n);
 /* The file name extension of a kind: "" (IMAGE_NONE), ".jpg", ".png", ".jp2". */
 const char *image_ext(int kind);
 
+/* What a Content-Type announces: an image page-fetch can keep, an SVG
+ * (which HathiTrust sends in place of a restricted page), or something
+ * else (an HTML page, JSON, ...). */
+enum image_type { IMAGE_TYPE_OTHER, IMAGE_TYPE_IMAGE, IMAGE_TYPE_SVG };
+
+int image_type(const char *content_type);
+
 /* The end of a body, fed as it arrives: the last bytes and the count. */
 struct image_end {
 	unsigned char tail[16];
