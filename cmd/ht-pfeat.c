@@ -58,8 +58,9 @@ static const struct cli_spec spec = {
 	NULL, "PLATES_HT_BASE", HT_DEFAULT_BASE, "HathiTrust", DEFAULT_RATE, 1000, 0
 };
 
-/* The URL template's placeholders, in urltmpl's order. */
+/* The URL template's placeholders (the default URL also has {base}). */
 static const char *const tmpl_names[] = { "id", "rawid", "seq", NULL };
+static const char *const default_names[] = { "id", "rawid", "seq", "base", NULL };
 /* A first input row whose first field is one of these is a header. */
 static const char *const header_words[] = { "htid", "htitem_id", NULL };
 
@@ -94,51 +95,21 @@ vol_free(struct vol *v)
 	htpages_free(&v->pages);
 }
 
-/* The image URL of one page. */
-static void
-page_url(struct buf *b, const char *id, const char *seq)
-{
-	struct buf esc = BUF_INIT;
-	const char *vals[3];
-
-	http_escape(&esc, id, strlen(id));
-	if (opt.tmpl) {
-		vals[0] = buf_str(&esc);
-		vals[1] = id;
-		vals[2] = seq;
-		urltmpl_expand(opt.tmpl, b, vals);
-	} else {
-		buf_printf(b, "%s/cgi/imgsrv/image?id=%s&seq=%s&format=image/jpeg", opt.cli.base,
-		    buf_str(&esc), seq);
-		if (opt.width)
-			buf_printf(b, "&width=%ld", opt.width);
-		else
-			buf_adds(b, "&size=full");
-	}
-	buf_free(&esc);
-}
-
-static int
-page_selected(const struct htpage *p)
-{
-	size_t i;
-
-	if (opt.all)
-		return 1;
-	for (i = 0; i < opt.nfeatures; i++)
-		if (htpages_feat_has(p->feat, opt.features[i]))
-			return 1;
-	return 0;
-}
-
+/* The row of one page: hathitrust, id, seq, url, features, pagelabel. */
 static void
 page_row(struct buf *out, const struct vol *v, const struct htpage *p)
 {
-	struct buf url = BUF_INIT;
+	struct buf url = BUF_INIT, esc = BUF_INIT;
+	const char *id = buf_str(&v->id), *vals[4];
 
-	page_url(&url, buf_str(&v->id), p->seq);
+	http_escape(&esc, id, v->id.len);
+	vals[0] = buf_str(&esc);
+	vals[1] = id;
+	vals[2] = p->seq;
+	vals[3] = opt.cli.base;
+	urltmpl_expand(opt.tmpl, &url, vals);
 	buf_adds(out, "hathitrust\t");
-	tsv_escape(out, buf_str(&v->id), v->id.len);
+	tsv_escape(out, id, v->id.len);
 	buf_printf(out, "\t%s\t", p->seq);
 	tsv_escape(out, url.s, url.len);
 	buf_addc(out, '\t');
@@ -148,6 +119,7 @@ page_row(struct buf *out, const struct vol *v, const struct htpage *p)
 	buf_add(out, buf_str(&v->extra), v->extra.len);
 	buf_addc(out, '\n');
 	buf_free(&url);
+	buf_free(&esc);
 }
 
 /* All pages of a volume are in: write its rows.  source names where the
@@ -174,7 +146,7 @@ vol_emit(struct vol *v, const char *source)
 		const struct htpage *p = &v->pages.v[i];
 		if (*p->feat && htpages_feat_tagged(p->feat))
 			tagged++;
-		if (page_selected(p)) {
+		if (opt.all || htpages_feat_any(p->feat, opt.features)) {
 			selected++;
 			page_row(&out, v, p);
 		}
@@ -199,12 +171,33 @@ struct idsrc {
 	struct ids rows;
 };
 
-/* A link is reduced to the id it names; 0 if out then holds a valid id. */
+/* An id given as an argument (a link is reduced to the id it names);
+ * -1 after saying it is not one. */
 static int
-id_take(struct buf *out, const char *s, size_t len)
+arg_id(struct buf *id, const char *arg)
 {
-	htid_from_url(out, s, len);
-	return htid_valid(buf_str(out), out->len) ? 0 : -1;
+	htid_from_url(id, arg, strlen(arg));
+	if (htid_valid(buf_str(id), id->len))
+		return 0;
+	diag_warn("'%s': not a HathiTrust volume id", arg);
+	return -1;
+}
+
+/* The next row of standard input: IDS_ID, IDS_HEADER or IDS_END (a read
+ * error is reported, and ends the input). */
+static int
+next_row(struct ids *x)
+{
+	int r = ids_next(x);
+
+	if (r == IDS_NOFILE)
+		diag_die(DIAG_FAIL, "cannot read standard input");
+	if (r == IDS_ERROR) {
+		diag_data(x->file, x->lineno, "%s", x->error);
+		diag_failed();
+		return IDS_END;
+	}
+	return r;
 }
 
 /* Without -H, only a first field that is exactly "htid" or "htitem_id"
@@ -224,7 +217,7 @@ static int
 next_id(struct idsrc *src, struct vol *v)
 {
 	struct ids *x = &src->rows;
-	const char *id;
+	int r;
 
 	for (;;) {
 		buf_reset(&v->id);
@@ -233,32 +226,17 @@ next_id(struct idsrc *src, struct vol *v)
 		if (src->args) {
 			if (src->next >= src->nargs)
 				return 0;
-			id = src->args[src->next++];
-			if (id_take(&v->id, id, strlen(id)) == 0)
+			if (arg_id(&v->id, src->args[src->next++]) == 0)
 				return 1;
-			diag_warn("'%s': not a HathiTrust volume id", id);
 			diag_failed();
 			continue;
 		}
-		switch (ids_next(x)) {
-		case IDS_END:
+		if ((r = next_row(x)) == IDS_END)
 			return 0;
-		case IDS_NOFILE:
-			diag_die(DIAG_FAIL, "cannot read standard input");
-		case IDS_ERROR:
-			diag_data(x->file, x->lineno, "%s", x->error);
-			diag_failed();
-			return 0;
-		case IDS_HEADER:
-			if (is_header(x))
-				continue;
-			/* FALLTHROUGH */
-		default:
-			break;
-		}
-		if (x->len == 0 || *x->id == '#')
-			continue;	/* blank lines, comments */
-		if (id_take(&v->id, x->id, x->len) < 0) {
+		if ((r == IDS_HEADER && is_header(x)) || x->len == 0 || *x->id == '#')
+			continue;	/* a header row, blank lines, comments */
+		htid_from_url(&v->id, x->id, x->len);
+		if (!htid_valid(buf_str(&v->id), v->id.len)) {
 			diag_data(x->file, x->lineno, "not a HathiTrust volume id: '%.*s'",
 			    (int)(x->len > 80 ? 80 : x->len), x->id);
 			diag_failed();
@@ -273,28 +251,31 @@ next_id(struct idsrc *src, struct vol *v)
 static void
 write_header(struct idsrc *src)
 {
-	struct ids *x = &src->rows;
-
 	tsv_put_raw("library\tid\tpage\turl\tfeatures\tpagelabel", 38);
-	if (!src->args && !opt.data_api && !(opt.nmets && !opt.mets_dir)) {
-		switch (ids_next(x)) {
-		case IDS_HEADER:
-			tsv_put_raw(x->rest, x->restlen);
-			break;
-		case IDS_NOFILE:
-			diag_die(DIAG_FAIL, "cannot read standard input");
-		case IDS_ERROR:
-			diag_data(x->file, x->lineno, "%s", x->error);
-			diag_failed();
-			break;
-		default:
-			break;
-		}
-	}
+	if (!src->args && !opt.data_api && !(opt.nmets && !opt.mets_dir) &&
+	    next_row(&src->rows) == IDS_HEADER)
+		tsv_put_raw(src->rows.rest, src->rows.restlen);
 	tsv_end();
 }
 
-/* ---- METS ---- */
+/* ---- local files: METS and archived Data API JSON ---- */
+
+/* Push the bytes of in to the METS reader m, else the Data API reader d,
+ * until one says the document is bad.  0, or -1 after a read error
+ * (reported). */
+static int
+push_file(struct io_in *in, struct mets *m, struct dataapi *d)
+{
+	char chunk[65536];
+	ssize_t n;
+
+	while ((n = io_read(in, chunk, sizeof chunk)) > 0)
+		if ((m ? mets_feed(m, chunk, (size_t)n) : dataapi_feed(d, chunk, (size_t)n)) != 0)
+			break;
+	if (n < 0)
+		diag_data(io_name(in), 0, "%s", io_error(in));
+	return n < 0 ? -1 : 0;
+}
 
 /* Read one METS file into pages and objid ("" if none).  Returns 0, or
  * -1 after reporting the problem. */
@@ -303,51 +284,18 @@ mets_read(const char *path, struct htpages *pages, struct buf *objid)
 {
 	struct mets *m;
 	struct io_in *in;
-	char chunk[65536];
-	ssize_t n;
 	int rc;
 
 	if (!(in = io_open(path)))
 		return -1;
 	m = mets_begin(pages, io_name(in));
-	while ((n = io_read(in, chunk, sizeof chunk)) > 0)
-		if (mets_feed(m, chunk, (size_t)n) < 0)
-			break;
-	rc = -1;
-	if (n < 0)
-		diag_data(io_name(in), 0, "%s", io_error(in));
-	else if (mets_finish(m) < 0)
+	if ((rc = push_file(in, m, NULL)) == 0 && (rc = mets_finish(m)) < 0)
 		diag_data(io_name(in), mets_error_line(m), "%s", mets_error(m));
-	else
-		rc = 0;
 	buf_reset(objid);
 	buf_adds(objid, mets_objid(m) ? mets_objid(m) : "");
 	mets_free(m);
 	io_close(in);
 	return rc;
-}
-
-/* {dir}/{ns}/pairtree_root/{pairs}/{clean}/{clean}.mets.xml */
-static void
-mets_path(struct buf *b, const char *dir, const char *id)
-{
-	struct buf clean = BUF_INIT;
-	const char *local;
-	size_t nslen, i;
-
-	htid_split(id, &nslen, &local);
-	htid_clean(&clean, local, strlen(local));
-	buf_adds(b, dir);
-	if (b->len && b->s[b->len - 1] != '/')
-		buf_addc(b, '/');
-	buf_add(b, id, nslen);
-	buf_adds(b, "/pairtree_root/");
-	for (i = 0; i < clean.len; i += 2) {
-		buf_add(b, clean.s + i, clean.len - i >= 2 ? 2 : 1);
-		buf_addc(b, '/');
-	}
-	buf_printf(b, "%s/%s.mets.xml", clean.s, clean.s);
-	buf_free(&clean);
 }
 
 static void
@@ -360,7 +308,7 @@ run_mets_dir(struct idsrc *src)
 	memset(&v, 0, sizeof v);
 	while (next_id(src, &v)) {
 		buf_reset(&path);
-		mets_path(&path, opt.mets[0], buf_str(&v.id));
+		mets_pairtree_path(&path, opt.mets[0], buf_str(&v.id));
 		if (stat(path.s, &st) != 0 && errno == ENOENT) {
 			diag_warn("%s: no METS file %s", v.id.s, path.s);
 			diag_failed();
@@ -385,10 +333,8 @@ mets_id(struct vol *v, const char *name, const char *arg, const struct buf *obji
 {
 	buf_reset(&v->id);
 	if (arg) {
-		if (id_take(&v->id, arg, strlen(arg)) < 0) {
-			diag_warn("'%s': not a HathiTrust volume id", arg);
+		if (arg_id(&v->id, arg) < 0)
 			return -1;
-		}
 		if (objid->len && strcmp(objid->s, v->id.s) != 0)
 			diag_note("%s: the METS OBJID is '%s'", v->id.s, objid->s);
 	} else if (objid->len && htid_valid(objid->s, objid->len)) {
@@ -421,8 +367,6 @@ run_mets_files(char **ids, int nids)
 	buf_free(&objid);
 }
 
-/* ---- archived Data API volume/meta JSON ---- */
-
 static void
 run_data_api(char **files, int nfiles)
 {
@@ -430,8 +374,6 @@ run_data_api(char **files, int nfiles)
 	struct vol v;
 	struct dataapi *d;
 	struct io_in *in;
-	char chunk[65536];
-	ssize_t n;
 	int i;
 
 	if (nfiles == 0) {
@@ -446,11 +388,7 @@ run_data_api(char **files, int nfiles)
 			continue;
 		}
 		dataapi_begin(d);
-		while ((n = io_read(in, chunk, sizeof chunk)) > 0)
-			if (dataapi_feed(d, chunk, (size_t)n) != 0)
-				break;
-		if (n < 0) {
-			diag_data(io_name(in), 0, "%s", io_error(in));
+		if (push_file(in, NULL, d) < 0) {
 			diag_failed();
 		} else if (dataapi_finish(d, &v.id) < 0) {
 			diag_data(io_name(in), dataapi_error_line(d), "%s", dataapi_error(d));
@@ -503,64 +441,35 @@ report_blocked(const char *url)
 		    "METS files (--mets)", n, url);
 }
 
-/* The body was not JSON (or not all of it). */
-static void
-meta_bad_json(struct meta *m, const struct http_result *r)
-{
-	const char *id = buf_str(&m->v->id);
-	const char *ct = r->content_type && *r->content_type ? r->content_type : "";
-
-	if (*ct && !strstr(ct, "json") && !strstr(ct, "javascript"))
-		diag_warn("%s: %s: line %lu: %s (Content-Type %s)", id, m->url,
-		    imgsrv_error_line(m->rd), imgsrv_error(m->rd), ct);
-	else
-		diag_warn("%s: %s: line %lu: %s", id, m->url, imgsrv_error_line(m->rd),
-		    imgsrv_error(m->rd));
-	diag_failed();
-}
-
 static void
 meta_done(void *arg, const struct http_result *r)
 {
 	struct meta *m = arg;
-	const char *id = buf_str(&m->v->id);
+	const char *id = buf_str(&m->v->id), *ct = r->content_type ? r->content_type : "";
+	int rc = r->outcome == HTTP_OK ? imgsrv_finish(m->rd) : IMGSRV_BAD_JSON;
+	int odd_ct = *ct && !strstr(ct, "json") && !strstr(ct, "javascript");
 
-	switch (r->outcome) {
-	case HTTP_OK:
-		switch (imgsrv_finish(m->rd)) {
-		case IMGSRV_OK:
-			vol_emit(m->v, "the imgsrv page metadata");
-			tsv_flush();
-			return;
-		case IMGSRV_NO_ITEMS:
-			diag_warn("%s: %s: no \"items\" list in the page metadata", id, m->url);
-			diag_failed();
-			return;
-		default:
-			meta_bad_json(m, r);
-			return;
-		}
-	case HTTP_ABORTED:
-		if (m->body.failed)
-			meta_bad_json(m, r);
+	if (r->outcome == HTTP_OK && rc == IMGSRV_OK) {
+		vol_emit(m->v, "the imgsrv page metadata");
+		tsv_flush();
 		return;
-	case HTTP_BLOCKED:
+	}
+	if (r->outcome == HTTP_ABORTED && !m->body.failed)
+		return;
+	if (r->outcome == HTTP_OK && rc == IMGSRV_NO_ITEMS)
+		diag_warn("%s: %s: no \"items\" list in the page metadata", id, m->url);
+	else if (r->outcome == HTTP_OK || r->outcome == HTTP_ABORTED)	/* not JSON */
+		diag_warn("%s: %s: line %lu: %s%s%s%s", id, m->url, imgsrv_error_line(m->rd),
+		    imgsrv_error(m->rd), odd_ct ? " (Content-Type " : "", odd_ct ? ct : "",
+		    odd_ct ? ")" : "");
+	else if (r->outcome == HTTP_FAILED && r->status == 404)
+		diag_warn("%s: unknown or suppressed volume (%s: %s)", id, m->url, r->error);
+	else
 		diag_warn("%s: %s: %s", id, m->url, r->error);
-		diag_failed();
+	diag_failed();
+	if (r->outcome == HTTP_BLOCKED) {
 		m->blocked = 1;
 		report_blocked(m->url);
-		return;
-	case HTTP_FAILED:
-		if (r->status == 404) {
-			diag_warn("%s: unknown or suppressed volume (%s: %s)", id, m->url, r->error);
-			diag_failed();
-			return;
-		}
-		/* FALLTHROUGH */
-	default:
-		diag_warn("%s: %s: %s", id, m->url, r->error);
-		diag_failed();
-		return;
 	}
 }
 
@@ -654,15 +563,27 @@ on_option(void *arg, int key, const char *val)
 	}
 }
 
+/* --url-template, or imgsrv's image URL ({base} is not one a user may
+ * name: a base URL may hold braces). */
 static void
-check_template(void)
+make_template(void)
 {
-	struct buf err = BUF_INIT;
+	struct buf t = BUF_INIT;
 
-	if (!(opt.tmpl = urltmpl_new(opt.tmpl_text, tmpl_names, &err)))
-		cli_usage_error(&spec, "--url-template: %s", buf_str(&err));
-	if (!urltmpl_uses(opt.tmpl, 2))
-		cli_usage_error(&spec, "--url-template: no {seq} in '%s'", opt.tmpl_text);
+	if (opt.tmpl_text) {
+		if (!(opt.tmpl = urltmpl_new(opt.tmpl_text, tmpl_names, &t)))
+			cli_usage_error(&spec, "--url-template: %s", buf_str(&t));
+		if (!urltmpl_uses(opt.tmpl, 2))
+			cli_usage_error(&spec, "--url-template: no {seq} in '%s'", opt.tmpl_text);
+	} else {
+		buf_adds(&t, "{base}/cgi/imgsrv/image?id={id}&seq={seq}&format=image/jpeg");
+		if (opt.width)
+			buf_printf(&t, "&width=%ld", opt.width);
+		else
+			buf_adds(&t, "&size=full");
+		opt.tmpl = urltmpl_new(t.s, default_names, &t);
+	}
+	buf_free(&t);
 }
 
 static void
@@ -698,8 +619,7 @@ check_options(int nids)
 		cli_usage_error(&spec, "--all and -F exclude each other");
 	if (opt.width && opt.tmpl_text)
 		cli_usage_error(&spec, "--width and --url-template exclude each other");
-	if (opt.tmpl_text)
-		check_template();
+	make_template();
 	if (opt.data_api && opt.nmets)
 		cli_usage_error(&spec, "--mets and --data-api-json exclude each other");
 	if (opt.nmets)

@@ -134,6 +134,15 @@ htpages_feat_has(const char *list, const char *t)
 }
 
 int
+htpages_feat_any(const char *list, char *const *names)
+{
+	for (; *names; names++)
+		if (htpages_feat_has(list, *names))
+			return 1;
+	return 0;
+}
+
+int
 htpages_feat_tagged(const char *list)
 {
 	const char *p = list, *comma;

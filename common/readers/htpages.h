@@ -45,6 +45,8 @@ void htpages_end(struct htpages *p);
 void htpages_feat_add(struct buf *b, const char *s, size_t len);
 /* Does the normalised list hold the token t exactly? */
 int htpages_feat_has(const char *list, const char *t);
+/* Does it hold one of the tokens in names (NULL-ended)? */
+int htpages_feat_any(const char *list, char *const *names);
 /* Does the list hold a real feature (imgsrv's own MISSING_PAGE and
  * CHECKOUT_PAGE do not count)? */
 int htpages_feat_tagged(const char *list);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "htid.h"
 #include "xmem.h"
 #include "xml.h"
 
@@ -291,4 +292,26 @@ mets_free(struct mets *m)
 	free(m->name);
 	free(m);
 	xml_route_errors(NULL, NULL);
+}
+
+void
+mets_pairtree_path(struct buf *b, const char *dir, const char *id)
+{
+	struct buf clean = BUF_INIT;
+	const char *local;
+	size_t nslen, i;
+
+	htid_split(id, &nslen, &local);
+	htid_clean(&clean, local, strlen(local));
+	buf_adds(b, dir);
+	if (b->len && b->s[b->len - 1] != '/')
+		buf_addc(b, '/');
+	buf_add(b, id, nslen);
+	buf_adds(b, "/pairtree_root/");
+	for (i = 0; i < clean.len; i += 2) {
+		buf_add(b, clean.s + i, clean.len - i >= 2 ? 2 : 1);
+		buf_addc(b, '/');
+	}
+	buf_printf(b, "%s/%s.mets.xml", clean.s, clean.s);
+	buf_free(&clean);
 }

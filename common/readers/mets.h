@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 
+#include "buf.h"
 #include "htpages.h"
 
 #define METS_NS "http://www.loc.gov/METS/"
@@ -33,5 +34,11 @@ unsigned long mets_error_line(const struct mets *m);
 /* The root's OBJID, or NULL if it has none. */
 const char *mets_objid(const struct mets *m);
 void mets_free(struct mets *m);
+
+/* Append where a volume's METS file lives in a pairtree under dir:
+ * {dir}/{ns}/pairtree_root/{pairs}/{clean}/{clean}.mets.xml, where clean
+ * is the pairtree-cleaned local id and pairs its two-character pieces.
+ * id must be a volume id (htid_valid). */
+void mets_pairtree_path(struct buf *b, const char *dir, const char *id);
 
 #endif
