@@ -744,30 +744,54 @@ on_option(void *arg, int key, const char *val)
 {
 	(void)arg;
 	switch (key) {
-	case O_BLOCKS: opt.blocks = 1; break;
+	case O_BLOCKS:
+		opt.blocks = 1;
+		break;
 	case O_COVER_LEAVES:
 		opt.scan.cover_leaves = cli_long(&spec, "--cover-leaves", val, 0, 1000);
 		break;
-	case O_CROP: opt.crop = 1; break;
-	case O_FULL_PARSE: opt.scan.full_parse = 1; break;
-	case O_IA: opt.ia = 1; break;
+	case O_CROP:
+		opt.crop = 1;
+		break;
+	case O_FULL_PARSE:
+		opt.scan.full_parse = 1;
+		break;
+	case O_IA:
+		opt.ia = 1;
+		break;
 	case O_ID:
 		if (!*val)
 			cli_usage_error(&spec, "--id: the id must not be empty");
 		opt.id = val;
 		break;
-	case 'j': opt.jobs = cli_long(&spec, "--jobs", val, 1, 64); break;
-	case O_KEEP_CARD: opt.scan.keep_card = 1; break;
-	case O_KEEP_COVERS: opt.scan.keep_covers = 1; break;
-	case O_KEEP_NESTED: opt.scan.keep_nested = 1; break;
+	case 'j':
+		opt.jobs = cli_long(&spec, "--jobs", val, 1, 64);
+		break;
+	case O_KEEP_CARD:
+		opt.scan.keep_card = 1;
+		break;
+	case O_KEEP_COVERS:
+		opt.scan.keep_covers = 1;
+		break;
+	case O_KEEP_NESTED:
+		opt.scan.keep_nested = 1;
+		break;
 	case O_LINE_BUFFERED:
 		opt.line_buffered = 1;
 		tsv_set_line_buffered(1);
 		break;
-	case O_MIN_AREA: opt.scan.min_area = cli_double(&spec, "--min-area", val, 0, 100); break;
-	case O_NO_FILTER: opt.scan.no_filter = 1; break;
-	case O_URL_TEMPLATE: opt.url_template = val; break;
-	case 'v': opt.verbose = 1; break;
+	case O_MIN_AREA:
+		opt.scan.min_area = cli_double(&spec, "--min-area", val, 0, 100);
+		break;
+	case O_NO_FILTER:
+		opt.scan.no_filter = 1;
+		break;
+	case O_URL_TEMPLATE:
+		opt.url_template = val;
+		break;
+	case 'v':
+		opt.verbose = 1;
+		break;
 	}
 }
 
