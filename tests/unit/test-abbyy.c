@@ -198,64 +198,60 @@ test_answer_key(const char *name, long npages)
 
 /* ---- the page filters ---- */
 
+#define EXCERPT	"abbyy/ia_homerichymnsvers00sarg_0_fr10_excerpt.xml"
+#define MEWEL	"abbyy/mewel_fr10_newspaper_page.xml"
+#define UCD	"abbyy/ucd_lehmann_2725_fr10_page.xml"
+
+static const struct {
+	const char *file, *what;
+	struct abbyy_scan_config c;
+	unsigned long kept, kept_pages, dropped[ABBYY_NDROP];	/* card small cover nested */
+	const char *pages;	/* NULL: not checked */
+} filters[] = {
+	/* leaf 0: colour card; 1, 2 and 4: covers among the first 5 leaves */
+	{ EXCERPT, "defaults", { 10, 5, 0, 0, 0, 0, 0 }, 1, 1, { 0, 1, 0, 3, 0 },
+	    "3 2180 3662: 150 40 2180 3584;\n" },
+	{ EXCERPT, "card and covers kept", { 10, 5, 1, 1, 0, 0, 0 }, 5, 5, { 0 }, NULL },
+	{ EXCERPT, "--cover-leaves 0", { 10, 0, 0, 0, 0, 0, 0 }, 4, 4, { 0, 1, 0, 0, 0 },
+	    "1 2288 3556: 0 0 2288 3556;\n2 2180 3740: 0 0 2180 3740;\n"
+	    "3 2180 3662: 150 40 2180 3584;\n4 2180 3666: 0 0 2180 3666;\n" },
+	{ MEWEL, "defaults: four small", { 10, 5, 0, 0, 0, 0, 0 }, 1, 1, { 0, 0, 4, 0, 0 },
+	    "0 4131 6451: 56 0 4047 867;\n" },
+	{ MEWEL, "--min-area 0", { 0, 5, 0, 0, 0, 0, 0 }, 5, 1, { 0 }, NULL },
+	{ UCD, "defaults: two small", { 10, 5, 0, 0, 0, 0, 0 }, 1, 1, { 0, 0, 2, 0, 0 },
+	    "0 4000 6000: 189 689 3916 5473;\n" },
+	{ UCD, "--min-area 0: two nested", { 0, 5, 0, 0, 0, 0, 0 }, 1, 1, { 0, 0, 0, 0, 2 },
+	    "0 4000 6000: 189 689 3916 5473;\n" },
+	{ UCD, "--min-area 0 --keep-nested", { 0, 5, 0, 0, 1, 0, 0 }, 3, 1, { 0 },
+	    "0 4000 6000: 771 2274 1252 2415; 718 1964 1309 2697; 189 689 3916 5473;\n" },
+	{ UCD, "--no-filter", { 10, 5, 0, 0, 0, 1, 0 }, 3, 1, { 0 }, NULL },
+};
+
 static void
 test_filters(void)
 {
-	struct abbyy_scan_config c = { .min_area = 10, .cover_leaves = 5 };
+	struct buf path = BUF_INIT;
 	struct result r;
+	size_t i;
+	int d;
 
-	/* leaf 0: colour card; 1, 2 and 4: covers among the first 5 leaves */
-	scan(DIR "abbyy/ia_homerichymnsvers00sarg_0_fr10_excerpt.xml", &c, 0, &r);
-	is_str(buf_str(&r.pages), "3 2180 3662: 150 40 2180 3584;\n", "excerpt: only leaf 3 stays");
-	is_int(r.st.npages, 6, "excerpt: 6 pages");
-	is_int(r.st.nblocks, 5, "excerpt: 5 blocks");
-	is_int(r.st.kept, 1, "excerpt: 1 kept");
-	is_int(r.st.kept_pages, 1, "excerpt: on 1 page");
-	is_int(r.st.dropped[ABBYY_DROP_CARD], 1, "excerpt: 1 colour card");
-	is_int(r.st.dropped[ABBYY_DROP_COVER], 3, "excerpt: 3 covers");
-	is_int(r.st.dropped[ABBYY_DROP_SMALL], 0, "excerpt: none small");
-	result_free(&r);
-
-	c.keep_card = c.keep_covers = 1;
-	scan(DIR "abbyy/ia_homerichymnsvers00sarg_0_fr10_excerpt.xml", &c, 0, &r);
-	is_int(r.st.kept, 5, "excerpt, card and covers kept: 5");
-	is_int(r.st.dropped[ABBYY_DROP_CARD] + r.st.dropped[ABBYY_DROP_COVER], 0,
-	    "excerpt, card and covers kept: none dropped");
-	result_free(&r);
-
-	c.keep_card = c.keep_covers = 0;
-	c.cover_leaves = 0;
-	scan(DIR "abbyy/ia_homerichymnsvers00sarg_0_fr10_excerpt.xml", &c, 0, &r);
-	is_int(r.st.dropped[ABBYY_DROP_COVER], 0, "excerpt, --cover-leaves 0: no covers");
-	is_int(r.st.kept, 4, "excerpt, --cover-leaves 0: 4 kept");
-	result_free(&r);
-
-	c.cover_leaves = 5;
-	scan(DIR "abbyy/mewel_fr10_newspaper_page.xml", &c, 0, &r);
-	is_str(buf_str(&r.pages), "0 4131 6451: 56 0 4047 867;\n", "mewel: one block stays");
-	is_int(r.st.dropped[ABBYY_DROP_SMALL], 4, "mewel: 4 small");
-	result_free(&r);
-
-	c.min_area = 0;
-	scan(DIR "abbyy/mewel_fr10_newspaper_page.xml", &c, 0, &r);
-	is_int(r.st.dropped[ABBYY_DROP_SMALL], 0, "mewel, --min-area 0: none small");
-	ok(r.st.kept + r.st.dropped[ABBYY_DROP_NESTED] == 5, "mewel, --min-area 0: kept or nested");
-	result_free(&r);
-
-	c.min_area = 10;
-	scan(DIR "abbyy/ucd_lehmann_2725_fr10_page.xml", &c, 0, &r);
-	is_str(buf_str(&r.pages), "0 4000 6000: 189 689 3916 5473;\n", "ucd: the big block stays");
-	is_int(r.st.dropped[ABBYY_DROP_SMALL], 2, "ucd: 2 small");
-	result_free(&r);
-
-	c.min_area = 0;
-	scan(DIR "abbyy/ucd_lehmann_2725_fr10_page.xml", &c, 0, &r);
-	is_int(r.st.dropped[ABBYY_DROP_NESTED], 2, "ucd, --min-area 0: 2 nested in the big one");
-	c.keep_nested = 1;
-	result_free(&r);
-	scan(DIR "abbyy/ucd_lehmann_2725_fr10_page.xml", &c, 0, &r);
-	is_int(r.st.kept, 3, "ucd, --min-area 0 --keep-nested: 3 kept");
-	result_free(&r);
+	for (i = 0; i < sizeof filters / sizeof filters[0]; i++) {
+		buf_reset(&path);
+		buf_printf(&path, DIR "%s", filters[i].file);
+		scan(buf_str(&path), &filters[i].c, 0, &r);
+		is_int(r.st.kept, filters[i].kept, "%s, %s: %lu kept", filters[i].file,
+		    filters[i].what, filters[i].kept);
+		is_int(r.st.kept_pages, filters[i].kept_pages, "%s, %s: on %lu pages",
+		    filters[i].file, filters[i].what, filters[i].kept_pages);
+		for (d = ABBYY_DROP_CARD; d < ABBYY_NDROP; d++)
+			is_int(r.st.dropped[d], filters[i].dropped[d], "%s, %s: %lu dropped by "
+			    "filter %d", filters[i].file, filters[i].what, filters[i].dropped[d], d);
+		if (filters[i].pages)
+			is_str(buf_str(&r.pages), filters[i].pages, "%s, %s: the blocks",
+			    filters[i].file, filters[i].what);
+		result_free(&r);
+	}
+	buf_free(&path);
 }
 
 /* ---- broken documents ---- */
