@@ -816,6 +816,26 @@ template_init(void)
 }
 
 static void
+put_header(void)
+{
+	static const char hb[] = "library\tid\tpage\turl\tl\tt\tr\tb\twidth\theight";
+	static const char hp[] = "library\tid\tpage\turl\tnpictures\twidth\theight";
+
+	if (opt.blocks)
+		tsv_put_raw(hb, sizeof hb - 1);
+	else
+		tsv_put_raw(hp, sizeof hp - 1);
+	tsv_end();
+	tsv_flush();	/* rows go out in whole pieces (put_rows) */
+}
+
+static int
+is_url(const char *s)
+{
+	return strncasecmp(s, "http://", 7) == 0 || strncasecmp(s, "https://", 8) == 0;
+}
+
+static void
 usage(void)
 {
 	printf("\nABBYY FineReader XML (plain or gzip; files, '-' or no FILE for stdin,\n"
@@ -849,26 +869,6 @@ usage(void)
 	    "  -V, --version        version\n"
 	    "  -v, --verbose        say per input what the filters dropped\n"
 	    "\nSee abbyy-pictures(1) and plates(7).\n");
-}
-
-static void
-put_header(void)
-{
-	static const char hb[] = "library\tid\tpage\turl\tl\tt\tr\tb\twidth\theight";
-	static const char hp[] = "library\tid\tpage\turl\tnpictures\twidth\theight";
-
-	if (opt.blocks)
-		tsv_put_raw(hb, sizeof hb - 1);
-	else
-		tsv_put_raw(hp, sizeof hp - 1);
-	tsv_end();
-	tsv_flush();	/* rows go out in whole pieces (put_rows) */
-}
-
-static int
-is_url(const char *s)
-{
-	return strncasecmp(s, "http://", 7) == 0 || strncasecmp(s, "https://", 8) == 0;
 }
 
 int
