@@ -117,7 +117,7 @@ struct row {
 	size_t len;
 	const char *file;
 	unsigned long lineno;
-	char *library, *id, *page, *url;	/* decoded */
+	struct pages_row f;		/* library, id, page, url */
 	struct pages_names n;		/* their names on disk */
 	double checked;			/* when it was found missing */
 	char *name;			/* final file name */
@@ -173,10 +173,7 @@ static void
 row_free(struct row *r)
 {
 	free(r->line);
-	free(r->library);
-	free(r->id);
-	free(r->page);
-	free(r->url);
+	pages_row_free(&r->f);
 	pages_names_free(&r->n);
 	free(r->name);
 	free(r->path);
@@ -305,7 +302,8 @@ row_message(const struct row *r, const char *why)
 {
 	if (opt.c.quiet)
 		return;
-	diag_warn("%s:%lu: %s page %s: %s: %s", r->file, r->lineno, r->id, r->page, r->url, why);
+	diag_warn("%s:%lu: %s page %s: %s: %s", r->file, r->lineno, r->f.id, r->f.page, r->f.url,
+	    why);
 }
 
 static void
@@ -396,11 +394,11 @@ manifest_append(struct row *r)
 
 	gmtime_r(&t, &tm);
 	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	tsv_escape(&b, r->page, strlen(r->page));
+	tsv_escape(&b, r->f.page, strlen(r->f.page));
 	buf_addc(&b, '\t');
 	tsv_escape(&b, r->name, strlen(r->name));
 	buf_addc(&b, '\t');
-	tsv_escape(&b, r->url, strlen(r->url));
+	tsv_escape(&b, r->f.url, strlen(r->f.url));
 	buf_addc(&b, '\t');
 	tsv_escape(&b, r->final_url, strlen(r->final_url));
 	buf_printf(&b, "\t%llu\t%s\t", r->end.bytes, r->sha_hex);
@@ -513,7 +511,7 @@ on_head(void *arg, const struct http_head *h)
 		why(r, "%s", "X-HathiTrust-Access: deny (not full view from here)");
 		return 1;
 	}
-	if (image_type(ct) == IMAGE_TYPE_SVG && strcmp(r->library, "hathitrust") == 0) {
+	if (image_type(ct) == IMAGE_TYPE_SVG && strcmp(r->f.library, "hathitrust") == 0) {
 		r->verdict = "restricted";
 		why(r, "%s", "an SVG placeholder (restricted item)");
 		return 1;
@@ -811,7 +809,7 @@ submit(void)
 			h->inflight++;
 			r->state = R_RUNNING;
 			sha256_init(&r->sha);
-			http_get(net, r->url, &callbacks, r);
+			http_get(net, r->f.url, &callbacks, r);
 		}
 	}
 }
@@ -840,13 +838,13 @@ dry_run_row(struct row *r)
 	set_path(r, r->name);
 	if (opt.dry_run == DRY_CURL) {
 		buf_adds(&b, "url = ");
-		quoted(&b, r->url);
+		quoted(&b, r->f.url);
 		buf_adds(&b, "\noutput = ");
 		quoted(&b, r->path);
 		buf_adds(&b, "\n");
 	} else {
 		dir = xstrndup(r->path, strlen(r->path) - strlen(r->name) - 1);
-		buf_printf(&b, "%s\n  dir=%s\n  out=%s\n", r->url, dir, r->name);
+		buf_printf(&b, "%s\n  dir=%s\n  out=%s\n", r->f.url, dir, r->name);
 		free(dir);
 	}
 	out_write(&b);
@@ -873,37 +871,22 @@ header_row(const char *line, size_t len)
 	buf_free(&b);
 }
 
-static char *
-field(const struct tsv_field *f)
-{
-	char *s = xstrndup(f->s, f->len);
-
-	tsv_unescape(s, f->len);
-	return s;
-}
-
-static int
-is_header(const struct tsv_field *f, size_t n)
-{
-	return n >= 4 && f[0].len == 7 && memcmp(f[0].s, "library", 7) == 0 && f[1].len == 2 &&
-	    memcmp(f[1].s, "id", 2) == 0 && f[2].len == 4 && memcmp(f[2].s, "page", 4) == 0 &&
-	    f[3].len == 3 && memcmp(f[3].s, "url", 3) == 0;
-}
-
 /* A new row at the end of the window; NULL (and a message) if the line is
  * not one. */
 static struct row *
 new_row(struct feed_line *it)
 {
-	struct tsv_field f[4];
-	size_t n = tsv_split(it->line, it->len, f, 4);
+	struct pages_row f;
 	struct row *r;
+	size_t n;
+	int k = pages_row_read(&f, it->line, it->len, &n);
 
-	if (is_header(f, n) || (opt.c.header && it->lineno == 1)) {
+	if (k == PAGES_HEADER || (opt.c.header && it->lineno == 1)) {
 		header_row(it->line, it->len);	/* a header, with or without -H */
+		pages_row_free(&f);
 		return NULL;
 	}
-	if (n < 4) {
+	if (k == PAGES_SHORT) {
 		diag_data(it->file, it->lineno, "expected at least 4 fields (library, id, page, url), "
 		    "got %zu", n);
 		diag_failed();
@@ -916,10 +899,7 @@ new_row(struct feed_line *it)
 	r->file = it->file;
 	r->lineno = it->lineno;
 	store_temp_init(&r->tf);
-	r->library = field(&f[0]);
-	r->id = field(&f[1]);
-	r->page = field(&f[2]);
-	r->url = field(&f[3]);
+	r->f = f;
 	r->prev = win_tail;
 	if (win_tail)
 		win_tail->next = r;
@@ -950,24 +930,25 @@ add_row(struct feed_line *it)
 
 	if (!r)
 		return;
-	if ((what = pages_names(&r->n, r->library, r->id, r->page, r->url)) != NULL) {
+	if ((what = pages_names(&r->n, r->f.library, r->f.id, r->f.page, r->f.url)) != NULL) {
 		set_status(r, "failed:bad-%s", what);
 		if (!opt.c.quiet)
-			diag_data(r->file, r->lineno, "%s '%s' cannot name a folder (empty, '.' or '..')",
-			    what, pages_bad_name(r->library) ? r->library :
-			    pages_bad_name(r->id) ? r->id : r->page);
+			diag_data(r->file, r->lineno,
+			    "%s '%s' cannot name a folder (empty, '.' or '..')", what,
+			    pages_bad_name(r->f.library) ? r->f.library :
+			    pages_bad_name(r->f.id) ? r->f.id : r->f.page);
 		finish_row(r);
 		return;
 	}
 	set_name(r, file_name(r, IMAGE_JPEG));
 	r->checked = clock_now();
-	if ((e = page_exists(r)) != 0)
+	if ((e = page_exists(r)) != 0) {
 		found(r, e);
-	else if (!(r->host = get_host(r->url, r->library)))
+	} else if (!(r->host = get_host(r->f.url, r->f.library))) {
 		settle(r, "failed:bad-url", "not an http or https URL");
-	else if (fatal_err)
+	} else if (fatal_err) {
 		settle(r, fatal_status(), NULL);
-	else if (opt.dry_run) {
+	} else if (opt.dry_run) {
 		dry_run_row(r);
 		settle(r, "ok", NULL);
 	} else if (r->host->blocked || r->host->throttled) {
@@ -1098,7 +1079,8 @@ net_start(void)
 			    throttle, strerror(errno));
 	}
 	net = http_new(&ho);
-	http_default_limit(net, (int)opt.jobs, opt.c.rate >= 0 ? opt.c.rate : RATE_OTHER, opt.burst);
+	http_default_limit(net, (int)opt.jobs, opt.c.rate >= 0 ? opt.c.rate : RATE_OTHER,
+	    opt.burst);
 	return throttle;
 }
 

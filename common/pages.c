@@ -5,7 +5,51 @@
 #include <string.h>
 
 #include "iiif.h"
+#include "tsv.h"
 #include "xmem.h"
+
+static char *
+field(const struct tsv_field *f)
+{
+	char *s = xstrndup(f->s, f->len);
+
+	tsv_unescape(s, f->len);
+	return s;
+}
+
+static int
+named(const struct tsv_field *f, const char *name)
+{
+	return f->len == strlen(name) && memcmp(f->s, name, f->len) == 0;
+}
+
+int
+pages_row_read(struct pages_row *r, const char *line, size_t len, size_t *nfields)
+{
+	struct tsv_field f[4];
+
+	memset(r, 0, sizeof *r);
+	if ((*nfields = tsv_split(line, len, f, 4)) < 4)
+		return PAGES_SHORT;
+	if (named(&f[0], "library") && named(&f[1], "id") && named(&f[2], "page") &&
+	    named(&f[3], "url"))
+		return PAGES_HEADER;
+	r->library = field(&f[0]);
+	r->id = field(&f[1]);
+	r->page = field(&f[2]);
+	r->url = field(&f[3]);
+	return PAGES_ROW;
+}
+
+void
+pages_row_free(struct pages_row *r)
+{
+	free(r->library);
+	free(r->id);
+	free(r->page);
+	free(r->url);
+	memset(r, 0, sizeof *r);
+}
 
 void
 pages_name_map(struct buf *b, const char *s, size_t len, int keep_comma)

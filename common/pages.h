@@ -8,6 +8,19 @@
 
 #include "buf.h"
 
+/* A page row: library, id, page, url, then any other columns. */
+struct pages_row {
+	char *library, *id, *page, *url;	/* decoded (TSV escapes) */
+};
+
+enum { PAGES_ROW, PAGES_HEADER, PAGES_SHORT };
+
+/* Read line[0..len): PAGES_ROW (r filled, to be freed), PAGES_HEADER (the
+ * header "library id page url ...") or PAGES_SHORT (fewer than 4 fields);
+ * *nfields is the number of fields. */
+int pages_row_read(struct pages_row *r, const char *line, size_t len, size_t *nfields);
+void pages_row_free(struct pages_row *r);
+
 /* Append s[0..len) to b as one safe file name: pairtree's escapes (^xx for
  * '"' '*' '+' ',' '<' '=' '>' '?' '\' '^' '|' and bytes outside
  * 0x21-0x7e), then '/' to '=' and ':' to '+'; '.' is kept.  keep_comma

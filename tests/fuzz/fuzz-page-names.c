@@ -12,7 +12,6 @@
 #include "buf.h"
 #include "iiif.h"
 #include "pages.h"
-#include "tsv.h"
 #include "xmem.h"
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t n);
@@ -66,30 +65,22 @@ same(const char *mapped_name, const char *want, size_t wantlen)
 	buf_free(&b);
 }
 
-static char *
-field(const struct tsv_field *f)
-{
-	char *s = xstrndup(f->s, f->len);
-
-	tsv_unescape(s, f->len);
-	return s;
-}
-
 static void
 check_row(const char *line, size_t len)
 {
-	struct tsv_field f[4];
 	struct buf want = BUF_INIT, path = BUF_INIT;
 	struct pages_names nm;
+	struct pages_row row;
 	const char *what;
 	char *library, *id, *page, *url, *region, *name, *p;
+	size_t n;
 
-	if (tsv_split(line, len, f, 4) < 4)
-		return;
-	library = field(&f[0]);
-	id = field(&f[1]);
-	page = field(&f[2]);
-	url = field(&f[3]);
+	if (pages_row_read(&row, line, len, &n) != PAGES_ROW)
+		return;	/* not named: refused, or the header */
+	library = row.library;
+	id = row.id;
+	page = row.page;
+	url = row.url;
 	what = pages_names(&nm, library, id, page, url);
 	/* a field with a NUL (an escaped one cannot occur) ends there */
 	same(nm.lib, library, strlen(library));
@@ -119,10 +110,7 @@ check_row(const char *line, size_t len)
 	buf_free(&want);
 	buf_free(&path);
 	pages_names_free(&nm);
-	free(library);
-	free(id);
-	free(page);
-	free(url);
+	pages_row_free(&row);
 }
 
 int

@@ -13,15 +13,6 @@
 #include "tsv.h"
 #include "xmem.h"
 
-static char *
-field(const struct tsv_field *f)
-{
-	char *s = xstrndup(f->s, f->len);
-
-	tsv_unescape(s, f->len);
-	return s;
-}
-
 /* Check each row of rows against the same line of expout, where status
  * and path are fields st and st + 1: "ok" and the path, or
  * "failed:bad-WHAT" and no path. */
@@ -30,7 +21,7 @@ case_rows(const char *c, int st)
 {
 	struct buf rp = BUF_INIT, ep = BUF_INIT, rl = BUF_INIT, el = BUF_INIT, want = BUF_INIT;
 	struct io_in *rows, *exp;
-	struct tsv_field rf[4], ef[8];
+	struct tsv_field ef[8];
 	int n = 0;
 
 	buf_printf(&rp, "tests/cases/page-fetch/%s/rows", c);
@@ -41,17 +32,15 @@ case_rows(const char *c, int st)
 		return;
 	while (io_getline(rows, &rl) > 0 && io_getline(exp, &el) > 0) {
 		struct pages_names nm;
-		char *lib, *id, *page, *url, *path, *name, *status;
+		struct pages_row r;
+		char *path, *name, *status;
 		const char *what;
-		if (tsv_split(buf_str(&rl), rl.len, rf, 4) < 4 ||
+		size_t k;
+		if (pages_row_read(&r, buf_str(&rl), rl.len, &k) != PAGES_ROW ||
 		    tsv_split(buf_str(&el), el.len, ef, 8) < (size_t)st + 2)
 			break;
-		lib = field(&rf[0]);
-		id = field(&rf[1]);
-		page = field(&rf[2]);
-		url = field(&rf[3]);
-		status = field(&ef[st]);
-		what = pages_names(&nm, lib, id, page, url);
+		status = xstrndup(ef[st].s, ef[st].len);
+		what = pages_names(&nm, r.library, r.id, r.page, r.url);
 		if (strcmp(status, "ok") == 0) {
 			ok(what == NULL, "%s:%d: named", c, n + 1);
 			name = xmalloc(strlen(nm.base) + 5);
@@ -68,10 +57,7 @@ case_rows(const char *c, int st)
 			is_str(status, buf_str(&want), "%s:%d: refused", c, n + 1);
 		}
 		pages_names_free(&nm);
-		free(lib);
-		free(id);
-		free(page);
-		free(url);
+		pages_row_free(&r);
 		free(status);
 		n++;
 	}
@@ -103,10 +89,43 @@ path_is(const char *dir, const char *want)
 	free(got);
 }
 
+static int
+row(struct pages_row *r, const char *s, size_t *n)
+{
+	return pages_row_read(r, s, strlen(s), n);
+}
+
+static void
+test_rows(void)
+{
+	struct pages_row r;
+	size_t n;
+
+	is_int(row(&r, "library\tid\tpage\turl\tlabel", &n), PAGES_HEADER,
+	    "the header");
+	is_int(row(&r, "ia\tb\t5", &n), PAGES_SHORT, "three fields are too few");
+	is_int(n, 3, "and counted");
+	is_int(row(&r, "library\tid\tpage\tURL", &n), PAGES_ROW,
+	    "a header is named exactly");
+	pages_row_free(&r);
+	if (is_int(row(&r, "a\\tb\tx\\y\tp\\n\thttp://h/\tmore\tcols", &n),
+	    PAGES_ROW, "a row with more columns")) {
+		is_str(r.library, "a\tb", "library decoded");
+		is_str(r.id, "x\\y", "id: other backslashes stay");
+		is_str(r.page, "p\n", "page decoded");
+		is_str(r.url, "http://h/", "url");
+		is_int(n, 6, "6 fields counted");
+	}
+	pages_row_free(&r);
+	ok(r.library == NULL, "freed");
+}
+
 int
 main(void)
 {
 	struct pages_names nm;
+
+	test_rows();
 
 	case_rows("011-folder-names", 3);
 	case_rows("012-path-traversal", 3);
