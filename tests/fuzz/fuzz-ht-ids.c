@@ -35,7 +35,7 @@ on_record(void *arg, const struct ht_collections_record *r)
 
 	must(r->id[r->idlen] == '\0');
 	if (r->idlen)
-		must(!strchr(" \t\r", r->id[0]) && !strchr(" \t\r", r->id[r->idlen - 1]));
+		must(!memchr(" \t\r", r->id[0], 3) && !memchr(" \t\r", r->id[r->idlen - 1], 3));
 	if (r->format == HT_COLLECTIONS_JSON) {
 		must(r->line == 0);
 	} else {

@@ -154,11 +154,13 @@ search(const unsigned char *data, size_t n, enum way way, size_t nnames, int cou
 		ff = memchr(s, '\f', (size_t)(end - s));
 		p = answer(r, &l, s, (size_t)((ff ? ff : end) - s), way, out);
 		if (p && !count && v == IA_SCRAPE_NEXT) {
-			if ((v = ia_scrape_take(&st, p)) == IA_SCRAPE_OK)
+			if ((v = ia_scrape_take(&st, p)) == IA_SCRAPE_OK) {
+				must(st.pages > 0 && st.received >= p->nitems);
 				v = ia_scrape_next(&st, p);
+				must(v != IA_SCRAPE_NEXT || st.have_cursor);
+			}
 			buf_printf(out, "verdict %d received %llu total %d %llu pages %lu\n", v,
 			    st.received, st.have_total, st.total, st.pages);
-			must(st.pages == 0 || st.received >= p->nitems);
 		}
 		if (count && p)
 			must(!p->have_items && l.nitems == 0);
