@@ -20,7 +20,7 @@
 #include "diag.h"
 #include "feed.h"
 #include "http.h"
-#include "image.h"
+#include "imgfile.h"
 #include "pages.h"
 #include "progress.h"
 #include "sha256.h"
@@ -125,13 +125,7 @@ struct row {
 	int state;
 	char status[48];
 	unsigned long long bytes;
-	/* the transfer */
-	struct store_temp tf;
-	unsigned char head[IMAGE_MAGIC];
-	size_t nhead;
-	struct image_end end;
-	int kind;
-	struct sha256 sha;
+	struct imgfile img;		/* the transfer */
 	const char *verdict;		/* why a callback stopped the transfer */
 	char *why;			/* message detail */
 	int err;			/* errno of a file system failure */
@@ -401,10 +395,10 @@ manifest_append(struct row *r)
 	tsv_escape(&b, r->f.url, strlen(r->f.url));
 	buf_addc(&b, '\t');
 	tsv_escape(&b, r->final_url, strlen(r->final_url));
-	buf_printf(&b, "\t%llu\t%s\t", r->end.bytes, r->sha_hex);
+	buf_printf(&b, "\t%llu\t%s\t", r->img.end.bytes, r->sha_hex);
 	tsv_escape(&b, r->date, strlen(r->date));
 	buf_printf(&b, "\t%s\n", when);
-	if (store_append(r->tf.dfd, "manifest.tsv", head, b.s, b.len) < 0)
+	if (store_append(r->img.tf.dfd, "manifest.tsv", head, b.s, b.len) < 0)
 		e = errno;
 	buf_free(&b);
 	return e;
@@ -446,47 +440,35 @@ fs_failed(struct row *r, const char *what)
 	}
 }
 
-/* Remember the last bytes written (for the end marker) and hash them. */
-static void
-account(struct row *r, const unsigned char *s, size_t n)
-{
-	if (n == 0)
-		return;
-	sha256_update(&r->sha, s, n);
-	image_end_add(&r->end, s, n);
-}
-
-/* Write a then b (either may be empty) to the temporary file. */
+/* The first bytes are in: the body is an image of this kind, or not;
+ * open its file. */
 static int
-put2(struct row *r, const void *a, size_t na, const void *b, size_t nb)
+start_file(void *arg, struct imgfile *f)
 {
-	if (store_temp_write(&r->tf, a, na, b, nb) < 0) {
-		fs_failed(r, "writing");
-		return -1;
-	}
-	account(r, a, na);
-	account(r, b, nb);
-	return 0;
-}
-
-/* The first bytes are in: decide what the body is, open the file. */
-static int
-start_file(struct row *r)
-{
+	struct row *r = arg;
 	const char *what;
 
-	r->kind = image_classify(r->head, r->nhead);
-	if (r->kind == IMAGE_NONE) {
+	if (f->kind == IMAGE_NONE) {
 		r->verdict = "not-image";
 		why(r, "%s", "the body is not a JPEG, PNG or JP2 image");
 		return -1;
 	}
-	set_name(r, file_name(r, r->kind));
-	if (store_temp_open(&store, &r->tf, r->n.lib, r->n.folder, r->name, &what) < 0) {
+	set_name(r, file_name(r, f->kind));
+	if (store_temp_open(&store, &f->tf, r->n.lib, r->n.folder, r->name, &what) < 0) {
 		fs_failed(r, what);
 		return -1;
 	}
 	return 0;
+}
+
+/* What imgfile_add or imgfile_end said: non-zero (the verdict is set)
+ * stops the transfer. */
+static int
+written(struct row *r, int rc)
+{
+	if (rc == IMGFILE_WRITE)
+		fs_failed(r, "writing");
+	return rc != IMGFILE_OK;
 }
 
 /* The output folder failed earlier: stop this transfer. */
@@ -528,23 +510,10 @@ static int
 on_body(void *arg, const char *p, size_t n)
 {
 	struct row *r = arg;
-	size_t k;
 
 	if (fatal_err)
 		return stop_fatal(r);
-	if (r->tf.fd < 0) {
-		k = sizeof r->head - r->nhead < n ? sizeof r->head - r->nhead : n;
-		memcpy(r->head + r->nhead, p, k);
-		r->nhead += k;
-		p += k;
-		n -= k;
-		if (r->nhead < sizeof r->head)
-			return 0;
-		if (start_file(r) < 0)
-			return 1;
-		return put2(r, r->head, r->nhead, p, n) < 0;
-	}
-	return put2(r, NULL, 0, p, n) < 0;
+	return written(r, imgfile_add(&r->img, p, n, start_file, r));
 }
 
 static void
@@ -554,10 +523,7 @@ on_restart(void *arg)
 
 	/* the body starts again, and so does the file (its first bytes are
 	 * looked at again) */
-	store_temp_drop(&r->tf);
-	r->nhead = 0;
-	memset(&r->end, 0, sizeof r->end);
-	sha256_init(&r->sha);
+	imgfile_restart(&r->img);
 }
 
 /* Make the complete temporary file the page: flush it, rename it, flush
@@ -570,11 +536,11 @@ finalize(void *job)
 	struct row *r = job;
 
 	r->fin_err = r->man_err = 0;
-	if (store_temp_commit(&r->tf, r->name, !opt.no_fsync, &r->fin_what) < 0)
+	if (store_temp_commit(&r->img.tf, r->name, !opt.no_fsync, &r->fin_what) < 0)
 		r->fin_err = errno;
 	else
 		r->man_err = manifest_append(r);
-	store_temp_end(&r->tf);
+	store_temp_end(&r->img.tf);
 }
 
 /* After finalize(), in the main thread: the row's status and messages. */
@@ -591,7 +557,7 @@ conclude(void *job)
 		if (!store_fatal(r->err))	/* a full disk is reported once, at the end */
 			row_message(r, r->why);
 	} else {
-		r->bytes = r->end.bytes;
+		r->bytes = r->img.end.bytes;
 		set_status(r, "%s", "ok");
 		if (r->man_err) {
 			if (!opt.c.quiet || store_fatal(r->man_err))
@@ -611,18 +577,15 @@ conclude(void *job)
 static int
 finish_ok(struct row *r, const struct http_result *res)
 {
-	unsigned char d[SHA256_LEN];
-
-	/* a body shorter than the magic */
-	if (r->tf.fd < 0 && (start_file(r) < 0 || put2(r, r->head, r->nhead, NULL, 0) < 0))
+	/* a body shorter than the magic is written now */
+	if (written(r, imgfile_end(&r->img, start_file, r)))
 		return 0;
-	if (!image_complete(r->kind, &r->end)) {
+	if (!imgfile_complete(&r->img)) {
 		r->verdict = "truncated";
 		why(r, "%s", "the image is cut short (no end marker)");
 		return 0;
 	}
-	sha256_final(&r->sha, d);
-	sha256_hex(d, r->sha_hex);
+	imgfile_digest(&r->img, r->sha_hex);
 	r->final_url = xstrdup(res->effective_url);
 	r->date = xstrdup(res->date);
 	/* with --no-fsync nothing here waits on the disk for long: stay in
@@ -740,7 +703,7 @@ on_done(void *arg, const struct http_result *res)
 		break;
 	}
 	if (r->verdict) {
-		store_temp_drop(&r->tf);
+		store_temp_drop(&r->img.tf);
 		if (strcmp(r->verdict, "restricted") == 0 || strcmp(r->verdict, "throttled") == 0)
 			set_status(r, "%s", r->verdict);
 		else
@@ -750,7 +713,7 @@ on_done(void *arg, const struct http_result *res)
 		if (!r->err || (r->err > 0 && !store_fatal(r->err)))
 			row_message(r, r->why ? r->why : r->status);
 	}
-	store_temp_end(&r->tf);
+	store_temp_end(&r->img.tf);
 	finish_row(r);
 	if (h->blocked)
 		host_stop(h, "failed:blocked");
@@ -808,7 +771,7 @@ submit(void)
 			}
 			h->inflight++;
 			r->state = R_RUNNING;
-			sha256_init(&r->sha);
+			imgfile_init(&r->img);
 			http_get(net, r->f.url, &callbacks, r);
 		}
 	}
@@ -898,7 +861,7 @@ new_row(struct feed_line *it)
 	r->len = it->len;
 	r->file = it->file;
 	r->lineno = it->lineno;
-	store_temp_init(&r->tf);
+	imgfile_init(&r->img);
 	r->f = f;
 	r->prev = win_tail;
 	if (win_tail)
