@@ -20,6 +20,9 @@
 #   requests     optional: the expected request log ("GET /path?query" lines)
 # A cmd that exits 77 (when 77 is not its expected status) is skipped: its
 # stderr says why, and the skip is reported, never counted as a pass.
+# One line is printed per group of tests as it ends (unit, fuzz, server, man,
+# faults, then each tool's cases), e.g. "page-fetch: 48 passed (61 s)", with
+# the failures and skips; FAIL and SKIP lines come as they happen.
 # In outputs, the server's base URL reads @BASE@ and the temporary folder @TMP@.
 #
 # Environment: BIN (built tools), UNITDIR (unit test binaries), VALGRIND=1.
@@ -61,6 +64,26 @@ fail() {
 	printf 'FAIL %s\n' "$1"
 }
 
+# group NAME: start counting a group of tests; group_end prints its line
+group_name=
+group() {
+	group_name=$1
+	group_passed=$passed group_failed=$failed group_skipped=$skipped
+	group_start=$(date +%s)
+}
+group_end() {
+	[ -n "$group_name" ] || return 0
+	gp=$((passed - group_passed)) gf=$((failed - group_failed))
+	gs=$((skipped - group_skipped))
+	if [ $((gp + gf + gs)) -gt 0 ]; then
+		line="$group_name: $gp passed"
+		[ "$gf" -gt 0 ] && line="$line, $gf failed"
+		[ "$gs" -gt 0 ] && line="$line, $gs skipped"
+		printf '%s (%d s)\n' "$line" $(($(date +%s) - group_start))
+	fi
+	group_name=
+}
+
 selected() {
 	[ $# -eq 1 ] && return 0
 	c=$1
@@ -89,6 +112,7 @@ fi
 export BIN
 
 # ---- unit tests (TAP) ----
+group unit
 for u in "$UNITDIR"/test-*; do
 	[ -x "$u" ] || continue
 	name=unit/${u##*/}
@@ -110,7 +134,10 @@ for u in "$UNITDIR"/test-*; do
 	fi
 done
 
+group_end
+
 # ---- fuzz harnesses replayed on their seeds and on every crash ever found ----
+group fuzz
 for f in "$UNITDIR"/../fuzz/fuzz-*; do
 	[ -x "$f" ] || continue
 	h=${f##*/}
@@ -127,7 +154,10 @@ for f in "$UNITDIR"/../fuzz/fuzz-*; do
 	fi
 done
 
+group_end
+
 # ---- the test server checks itself ----
+group server
 if selected server/selftest "$@"; then
 	if out=$(sh "$top/tests/server-selftest.sh" 2>&1); then
 		pass
@@ -137,7 +167,10 @@ if selected server/selftest "$@"; then
 	fi
 fi
 
+group_end
+
 # ---- every option a tool's --help prints is in its man page; mandoc lint ----
+group man
 if selected man/check-man "$@"; then
 	if out=$("$top/scripts/check-man" "$BIN" "$top/man" 2>&1); then
 		pass
@@ -155,7 +188,10 @@ if selected man/mandoc-lint "$@" && command -v mandoc >/dev/null 2>&1; then
 	fi
 fi
 
+group_end
+
 # ---- fault matrix: one test per row of tests/faults/matrix.tsv ----
+group faults
 sh "$top/tests/faults/run" "$@" >"$work/faults.out" 2>&1
 frc=$?
 passed=$((passed + $(grep -c '^ok ' "$work/faults.out")))
@@ -163,6 +199,7 @@ sed -n 's/^not ok \([^ :]*\).*/\1/p' "$work/faults.out" >"$work/faults.failed"
 while read -r f; do fail "$f"; done <"$work/faults.failed"
 [ "$frc" -gt 1 ] && fail faults/run
 [ "$frc" -ne 0 ] && grep -v -e '^ok ' -e '^[0-9]* passed, [0-9]* failed$' "$work/faults.out"
+group_end
 
 # ---- server ----
 server_pid=
@@ -228,6 +265,10 @@ for casedir in "$top"/tests/cases/*/*/; do
 	[ -f "$casedir/cmd" ] || continue
 	name=${casedir#"$top"/tests/cases/}
 	selected "$name" "$@" || continue
+	if [ "${name%%/*}" != "$group_name" ]; then
+		group_end
+		group "${name%%/*}"
+	fi
 	tmp=$work/case
 	rm -rf "$tmp"
 	mkdir -p "$tmp/run"
@@ -282,6 +323,8 @@ for casedir in "$top"/tests/cases/*/*/; do
 		cat "$tmp/why"
 	fi
 done
+
+group_end
 
 [ -n "$failures" ] && printf '\nfailed:%s\n' "$failures"
 [ "$skipped" -gt 0 ] && printf '%d skipped (see SKIP lines above)\n' "$skipped"
