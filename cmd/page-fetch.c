@@ -702,8 +702,8 @@ on_done(void *arg, const struct http_result *res)
 		why(r, "%s", res->error);
 		break;
 	}
+	store_temp_end(&r->img.tf);	/* the temporary file, if any, and its folder */
 	if (r->verdict) {
-		store_temp_drop(&r->img.tf);
 		if (strcmp(r->verdict, "restricted") == 0 || strcmp(r->verdict, "throttled") == 0)
 			set_status(r, "%s", r->verdict);
 		else
@@ -713,7 +713,6 @@ on_done(void *arg, const struct http_result *res)
 		if (!r->err || (r->err > 0 && !store_fatal(r->err)))
 			row_message(r, r->why ? r->why : r->status);
 	}
-	store_temp_end(&r->img.tf);
 	finish_row(r);
 	if (h->blocked)
 		host_stop(h, "failed:blocked");
@@ -834,8 +833,8 @@ header_row(const char *line, size_t len)
 	buf_free(&b);
 }
 
-/* A new row at the end of the window; NULL (and a message) if the line is
- * not one. */
+/* A new row at the end of the window; NULL for a header, or (with a
+ * message) for a line that is not a row. */
 static struct row *
 new_row(struct feed_line *it)
 {
@@ -874,7 +873,7 @@ new_row(struct feed_line *it)
 	return r;
 }
 
-/* Finish r now with a status (and a message, if why). */
+/* Finish r now with a status (and a message, if msg). */
 static void
 settle(struct row *r, const char *status, const char *msg)
 {

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "htid.h"
 #include "iiif.h"
 #include "tsv.h"
 #include "xmem.h"
@@ -51,27 +52,25 @@ pages_row_free(struct pages_row *r)
 	memset(r, 0, sizeof *r);
 }
 
+/* Is c kept as it is in a name ('.', and ',' in page names)? */
+static int
+kept(char c, int keep_comma)
+{
+	return c == '.' || (c == ',' && keep_comma);
+}
+
 void
 pages_name_map(struct buf *b, const char *s, size_t len, int keep_comma)
 {
-	static const char hex[] = "0123456789abcdef";
-	size_t i;
-	unsigned char c;
+	size_t i, start = 0;
 
-	for (i = 0; i < len; i++) {
-		c = (unsigned char)s[i];
-		if (c == ',' && keep_comma) {
-			buf_addc(b, ',');
-		} else if (c < 0x21 || c > 0x7e || strchr("\"*+,<=>?\\^|", c)) {
-			buf_addc(b, '^');
-			buf_addc(b, hex[c >> 4]);
-			buf_addc(b, hex[c & 15]);
-		} else if (c == '/') {
-			buf_addc(b, '=');
-		} else if (c == ':') {
-			buf_addc(b, '+');
-		} else {
-			buf_addc(b, (char)c);
+	/* pairtree's cleaning between the characters kept */
+	for (i = 0; i <= len; i++) {
+		if (i == len || kept(s[i], keep_comma)) {
+			htid_clean(b, s + start, i - start);
+			if (i < len)
+				buf_addc(b, s[i]);
+			start = i + 1;
 		}
 	}
 }

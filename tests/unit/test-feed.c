@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "tap.h"
+#include "files.h"
 
 #include "feed.h"
 
@@ -140,16 +141,11 @@ test_jobs(void)
 int
 main(void)
 {
-	const char *tmp = getenv("TMPDIR");
-	char cmd[300];
-
-	snprintf(dir, sizeof dir, "%s/test-feed.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(dir) || !freopen("/dev/null", "r", stdin))
+	if (files_tmpdir(dir, sizeof dir, "test-feed") < 0 || !freopen("/dev/null", "r", stdin))
 		return 2;
 	test_lines();
 	test_jobs();
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
+	if (files_rmdir(dir) < 0)
 		return 2;
 	return tap_done();
 }

@@ -5,29 +5,14 @@
 #include <string.h>
 
 #include "tap.h"
+#include "files.h"
 
 #include "image.h"
 
 static unsigned char *
 slurp(const char *path, size_t *n)
 {
-	FILE *f = fopen(path, "rb");
-	unsigned char *p = NULL;
-	long len;
-
-	*n = 0;
-	if (!f || fseek(f, 0, SEEK_END) != 0 || (len = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0)
-		goto out;
-	if (!(p = malloc((size_t)len + 1)) || fread(p, 1, (size_t)len, f) != (size_t)len) {
-		free(p);
-		p = NULL;
-		goto out;
-	}
-	*n = (size_t)len;
-out:
-	if (f)
-		fclose(f);
-	return p;
+	return (unsigned char *)files_read(path, n);
 }
 
 /* Feed p[0..n) in pieces of step bytes, as a transfer delivers it. */

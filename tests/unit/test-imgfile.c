@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "tap.h"
+#include "files.h"
 
 #include "buf.h"
 #include "imgfile.h"
@@ -14,24 +15,6 @@
 
 static char top[200];
 static struct store st;
-
-static char *
-slurp(const char *path, size_t *n)
-{
-	FILE *f = fopen(path, "rb");
-	struct buf b = BUF_INIT;
-	int c;
-
-	*n = 0;
-	if (!f)
-		return NULL;
-	while ((c = getc(f)) != EOF)
-		buf_addc(&b, (char)c);
-	fclose(f);
-	*n = b.len;
-	buf_addc(&b, '\0');
-	return b.s;
-}
 
 struct opened {
 	int calls, kind, refuse;
@@ -76,7 +59,7 @@ whole(const char *fixture, int kind, const char *name, const char *sha, size_t s
 	char hex[2 * SHA256_LEN + 1], path[300], *p, *back;
 	size_t n, m;
 
-	p = slurp(fixture, &n);
+	p = files_read(fixture, &n);
 	if (!ok(p != NULL, "%s read", fixture))
 		return;
 	is_int(body(&f, &o, p, n, step), IMGFILE_OK, "%s in pieces of %zu", fixture, step);
@@ -89,7 +72,7 @@ whole(const char *fixture, int kind, const char *name, const char *sha, size_t s
 	ok(store_temp_commit(&f.tf, o.name, 1, &what) == 0, "committed");
 	store_temp_end(&f.tf);
 	snprintf(path, sizeof path, "%s/lib/vol/%s", top, name);
-	back = slurp(path, &m);
+	back = files_read(path, &m);
 	ok(back && m == n && memcmp(back, p, n) == 0, "%s is the body", name);
 	free(back);
 	free(p);
@@ -101,7 +84,7 @@ refused(void)
 	struct imgfile f;
 	struct opened o;
 	size_t n;
-	char *p = slurp("tests/fixtures/images/page.jpg", &n);
+	char *p = files_read("tests/fixtures/images/page.jpg", &n);
 	static const char html[] = "<!DOCTYPE html><html><body>Just a moment...</body></html>";
 
 	is_int(body(&f, &o, html, sizeof html - 1, 5), IMGFILE_STOP, "an HTML page is refused");
@@ -130,14 +113,8 @@ refused(void)
 int
 main(void)
 {
-	const char *tmp = getenv("TMPDIR");
-	char cmd[300];
-
-	snprintf(top, sizeof top, "%s/test-imgfile.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(top) || store_open(&st, top, 0) < 0) {
-		perror(top);
+	if (files_tmpdir(top, sizeof top, "test-imgfile") < 0 || store_open(&st, top, 0) < 0)
 		return 2;
-	}
 	whole("tests/fixtures/images/page.jpg", IMAGE_JPEG, "p.jpg",
 	    "48955e668aeb35a90bd410ddae28b66c63641e217c0d4a58cb1568019f585175", 7);
 	whole("tests/fixtures/images/page.jpg", IMAGE_JPEG, "p.jpg",
@@ -147,8 +124,7 @@ main(void)
 	refused();
 	store_remove_temps();
 	store_close(&st);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", top);
-	if (system(cmd) != 0)
+	if (files_rmdir(top) < 0)
 		return 2;
 	return tap_done();
 }

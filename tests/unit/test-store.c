@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "tap.h"
+#include "files.h"
 
 #include "buf.h"
 #include "store.h"
@@ -32,17 +33,9 @@ at(const char *rel)
 static char *
 slurp(const char *path)
 {
-	FILE *f = fopen(path, "rb");
-	struct buf b = BUF_INIT;
-	int c;
+	size_t n;
 
-	if (!f)
-		return NULL;
-	while ((c = getc(f)) != EOF)
-		buf_addc(&b, (char)c);
-	fclose(f);
-	buf_addc(&b, '\0');
-	return b.s;
+	return files_read(path, &n);
 }
 
 /* The names in folder path, sorted, joined with spaces. */
@@ -302,22 +295,15 @@ test_reasons(void)
 int
 main(void)
 {
-	const char *tmp = getenv("TMPDIR");
-	char cmd[256];
-
-	snprintf(top, sizeof top, "%s/test-store.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(top)) {
-		perror(top);
+	if (files_tmpdir(top, sizeof top, "test-store") < 0)
 		return 2;
-	}
 	test_mkdirs();
 	test_folders();
 	test_temps();
 	test_signal();
 	test_files();
 	test_reasons();
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", top);
-	if (system(cmd) != 0)
+	if (files_rmdir(top) < 0)
 		return 2;
 	return tap_done();
 }
