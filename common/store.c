@@ -564,6 +564,8 @@ store_file_commit(struct store_file *f, const char **what)
 void
 store_file_free(struct store_file *f)
 {
+	if (file_tmp == f->tmp && f->tmp)
+		file_tmp_live = 0;	/* no longer removed on a signal */
 	free(f->path);
 	free(f->tmp);
 	f->path = f->tmp = NULL;

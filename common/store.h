@@ -70,7 +70,9 @@ int store_folder(struct store *s, const char *lib, const char *folder, int creat
 void store_forget(struct store *s, const char *lib, const char *folder);
 
 /* Temporary files, removed by store_remove_temps (and so by the signal
- * handler of store_catch_signals).  At most STORE_SLOTS at once. */
+ * handler of store_catch_signals).  Their names are the store's one piece
+ * of process-wide state, where the handler finds them: STORE_SLOTS at
+ * once (more are written, but not removed on a signal). */
 #define STORE_SLOTS 256
 struct store_temp {
 	int dfd;			/* the folder (the temp's own descriptor) */
@@ -110,6 +112,8 @@ int store_file_open(struct store_file *f, const char *path);
 /* Flush, close and rename it: 0, or -1 with errno and *what, the name
  * that failed (the temporary file is removed). */
 int store_file_commit(struct store_file *f, const char **what);
+/* Free the names (a file not committed is no longer removed on a
+ * signal; its stream is the caller's to close). */
 void store_file_free(struct store_file *f);
 
 /* Remove every temporary file being written: async-signal-safe. */
