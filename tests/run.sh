@@ -130,7 +130,16 @@ for u in "$UNITDIR"/test-*; do
   $name"
 		printf 'FAIL %s\n' "$name"
 		grep -A3 '^not ok' "$out" | sed 's/^/    /'
-		[ "$rc" -gt 1 ] && tail -5 "$out" | sed 's/^/    /'
+		# a sanitizer's report, or the end of what a crash printed
+		if grep -q '^SUMMARY: ' "$out"; then
+			{
+				grep -m1 '==ERROR: ' "$out"
+				grep -m4 '^    #[0-3] ' "$out"
+				grep -m1 '^SUMMARY: ' "$out"
+			} | sed 's/^/    /'
+		elif [ "$rc" -gt 1 ] || ! grep -q '^not ok' "$out"; then
+			tail -5 "$out" | sed 's/^/    /'
+		fi
 	fi
 done
 
