@@ -761,20 +761,6 @@ http_parse_rate(const char *arg)
 	return -1;
 }
 
-int
-http_option(struct http_opts *o, const char *usage, const char *name, const char *arg)
-{
-	if (strcmp(name, "retries") == 0)
-		o->retries = (int)diag_parse_long(usage, "--retries", arg, 0, 100);
-	else if (strcmp(name, "retry-delay") == 0)
-		o->retry_delay_ms = diag_parse_long(usage, "--retry-delay", arg, 1, 3600000);
-	else if (strcmp(name, "timeout") == 0)
-		o->timeout_ms = diag_parse_long(usage, "--timeout", arg, 1, 86400) * 1000;
-	else
-		return 0;
-	return 1;
-}
-
 char *
 http_base(const char *opt, const char *env, const char *dflt)
 {

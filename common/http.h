@@ -109,10 +109,6 @@ char *http_host_key(const char *url);
 /* A request rate "N/s" (also "N/sec" or a bare N), "N/min" ("N/m") or
  * "N/h", as requests per second; -1 if it does not parse or N < 0. */
 double http_parse_rate(const char *arg);
-/* The options every networked tool shares: --retries N, --retry-delay MS
- * and --timeout SECS, by long name without dashes ("retries"...).  Sets o;
- * a bad value is a usage error.  Returns 0 if name is none of them. */
-int http_option(struct http_opts *o, const char *usage, const char *name, const char *arg);
 
 /* The base URL: opt if set, else $env if set and not empty, else dflt;
  * without a trailing '/'.  The result is a new string. */

@@ -25,7 +25,7 @@
 #include "abbyy.h"
 #include "buf.h"
 #include "diag.h"
-#include "tool.h"
+#include "fuzz.h"
 #include "xmem.h"
 #include "xml.h"
 

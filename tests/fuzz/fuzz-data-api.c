@@ -10,7 +10,7 @@
  *    empty, blank-edged or FUDGED token). */
 #include <string.h>
 
-#include "tool.h"
+#include "fuzz.h"
 
 #include "dataapi.h"
 #include "htid.h"

@@ -8,7 +8,7 @@
  * has a message; reading the same file twice gives the same records. */
 #include <string.h>
 
-#include "tool.h"
+#include "fuzz.h"
 
 #include "diag.h"
 #include "ht_collections.h"

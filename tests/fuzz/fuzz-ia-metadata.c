@@ -10,7 +10,7 @@
 #include "buf.h"
 #include "diag.h"
 #include "ia_item.h"
-#include "tool.h"
+#include "fuzz.h"
 
 #define BASE	"http://127.0.0.1:1"
 #define PREFIX	BASE "/download/fuzzid/"

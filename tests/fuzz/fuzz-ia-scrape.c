@@ -14,7 +14,7 @@
  * items, never items; a count is a whole number only if it is all digits. */
 #include <string.h>
 
-#include "tool.h"
+#include "fuzz.h"
 
 #include "ia_scrape.h"
 #include "tsv.h"

@@ -11,7 +11,7 @@
  * empty, blank-edged or FUDGED token). */
 #include <string.h>
 
-#include "tool.h"
+#include "fuzz.h"
 
 #include "htpages.h"
 #include "imgsrv.h"

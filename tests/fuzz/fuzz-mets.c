@@ -9,7 +9,7 @@
  *    document. */
 #include <string.h>
 
-#include "tool.h"
+#include "fuzz.h"
 
 #include "htpages.h"
 #include "mets.h"
