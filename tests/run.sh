@@ -21,8 +21,9 @@
 # A cmd that exits 77 (when 77 is not its expected status) is skipped: its
 # stderr says why, and the skip is reported, never counted as a pass.
 # One line is printed per group of tests as it ends (unit, fuzz, server, man,
-# faults, then each tool's cases), e.g. "page-fetch: 48 passed (61 s)", with
-# the failures and skips; FAIL and SKIP lines come as they happen.
+# faults, then each tool's cases): "GROUP: N passed, N failed, N skipped
+# (S s)", the failed and skipped parts only when there are any; FAIL and
+# SKIP lines come as they happen.
 # In outputs, the server's base URL reads @BASE@ and the temporary folder @TMP@.
 #
 # Environment: BIN (built tools), UNITDIR (unit test binaries), VALGRIND=1.
