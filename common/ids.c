@@ -64,12 +64,14 @@ ids_next(struct ids *x)
 		r = io_getline(x->in, &x->line);
 		x->lineno = io_lineno(x->in);
 		if (r <= 0) {
-			if (r < 0)
-				x->error = io_error(x->in);
-			/* the name must outlive the stream for the caller's message */
+			/* name and message must outlive the stream */
 			buf_reset(&x->field);
 			buf_adds(&x->field, x->file);
 			x->file = buf_str(&x->field);
+			buf_reset(&x->msg);
+			if (r < 0)
+				buf_adds(&x->msg, io_error(x->in));
+			x->error = buf_str(&x->msg);
 			io_close(x->in);
 			x->in = NULL;
 			if (r < 0)
@@ -107,6 +109,7 @@ ids_close(struct ids *x)
 	x->in = NULL;
 	buf_free(&x->line);
 	buf_free(&x->field);
+	buf_free(&x->msg);
 }
 
 int

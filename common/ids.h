@@ -25,7 +25,7 @@ struct ids {
 	int header;		/* the first line of every file is a header */
 	const char *const *header_words; /* or its first field is one of these */
 	struct io_in *in;
-	struct buf line, field;
+	struct buf line, field, msg;
 	/* what the last ids_next found */
 	const char *id;		/* NUL-terminated */
 	size_t len;

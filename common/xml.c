@@ -49,6 +49,17 @@ xml_push_new(xmlSAXHandler *sax, void *ctx, const char *p, int n, const char *na
 }
 
 void
+xml_push_free(xmlParserCtxtPtr c)
+{
+	if (!c)
+		return;
+	if (c->myDoc)
+		xmlFreeDoc(c->myDoc);
+	c->myDoc = NULL;
+	xmlFreeParserCtxt(c);
+}
+
+void
 xml_route_errors(xml_error_fn fn, void *ctx)
 {
 	xmlSetGenericErrorFunc(NULL, quiet);

@@ -655,7 +655,7 @@ abbyy_scan_free(struct abbyy_scan *s)
 	free(s->held);
 	free(s->cur.b);
 	if (s->ctxt)
-		xmlFreeParserCtxt(s->ctxt);
+		xml_push_free(s->ctxt);
 	buf_free(&s->err);
 	buf_free(&s->fbuf);
 	abbyy_pf_free(s->pf);

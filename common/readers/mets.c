@@ -279,14 +279,7 @@ mets_free(struct mets *m)
 {
 	if (!m)
 		return;
-	if (m->ctxt) {
-		/* entity declarations land in a stand-in document ("SAX compat
-		 * mode"); they are never looked up, but must be freed */
-		if (m->ctxt->myDoc)
-			xmlFreeDoc(m->ctxt->myDoc);
-		m->ctxt->myDoc = NULL;
-		xmlFreeParserCtxt(m->ctxt);
-	}
+	xml_push_free(m->ctxt);
 	buf_free(&m->objid);
 	buf_free(&m->err);
 	free(m->name);

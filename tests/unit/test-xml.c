@@ -66,6 +66,8 @@ parse(struct doc *d, const char *text, size_t step)
 	size_t i, n = strlen(text), k;
 	int rc = 0;
 
+	buf_free(&d->text);
+	buf_free(&d->err);
 	memset(d, 0, sizeof *d);
 	xml_sax_init(&sax, on_error);
 	sax.startElementNs = on_start;
@@ -78,7 +80,7 @@ parse(struct doc *d, const char *text, size_t step)
 	}
 	if (rc == 0)
 		rc = xmlParseChunk(c, NULL, 0, 1);
-	xmlFreeParserCtxt(c);
+	xml_push_free(c);
 	xml_route_errors(NULL, NULL);
 	return rc;
 }
@@ -86,7 +88,7 @@ parse(struct doc *d, const char *text, size_t step)
 int
 main(void)
 {
-	struct doc d;
+	struct doc d = { BUF_INIT, BUF_INIT, 0, 0 };
 	static const size_t steps[] = { 1, 3, 4096 };
 	size_t s;
 
@@ -120,6 +122,8 @@ main(void)
 	/* a document that is not in its declared encoding */
 	parse(&d, "<?xml version='1.0' encoding='UTF-16'?><a/>", 4096);
 	ok(d.err.len > 0 || d.global > 0, "bytes not in the declared encoding are an error");
+	buf_free(&d.text);
+	buf_free(&d.err);
 	xml_cleanup();
 	return tap_done();
 }
