@@ -620,7 +620,6 @@ net_init(void)
 		return;
 	net = http_new(&opt.cli.net);
 	http_default_limit(net, (int)opt.jobs, 0, 1);
-	ia_base = http_base(NULL, "PLATES_IA_BASE", IA_DEFAULT);
 }
 
 static void
@@ -805,7 +804,8 @@ template_init(void)
 	if (opt.url_template) {
 		buf_adds(&t, opt.url_template);
 	} else {
-		iiif = http_base(NULL, "PLATES_IIIF_BASE", IIIF_DEFAULT);
+		iiif = cli_base_url(&spec, NULL, "PLATES_IIIF_BASE", IIIF_DEFAULT,
+		    "IIIF");
 		buf_printf(&t, "%s%s", iiif, TEMPLATE_TAIL);
 		free(iiif);
 	}
@@ -881,6 +881,9 @@ main(int argc, char **argv)
 	if (opt.ia && opt.id)
 		cli_usage_error(&spec, "--id cannot be used with --ia (the ids come from the input)");
 	template_init();
+	if (opt.ia)
+		ia_base = cli_base_url(&spec, NULL, "PLATES_IA_BASE", IA_DEFAULT,
+		    "Internet Archive");
 	xml_init();
 
 	if (opt.cli.header)

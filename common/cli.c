@@ -56,15 +56,6 @@ parse_rate(const struct cli_spec *s, const char *val)
 	return r;
 }
 
-static void
-set_base(const struct cli_spec *s, struct cli *c, const char *opt)
-{
-	c->base = http_base(opt, s->base_env, s->base_default);
-	if (strncmp(c->base, "http://", 7) != 0 && strncmp(c->base, "https://", 8) != 0)
-		cli_usage_error(s, "%s: the %s base URL must start with http:// or https://, "
-		    "got '%s'", opt && *opt ? "--base-url" : s->base_env, s->base_what, c->base);
-}
-
 int
 cli_parse(const struct cli_spec *s, struct cli *c, int argc, char **argv, cli_fn fn, void *arg)
 {
@@ -164,7 +155,7 @@ cli_parse(const struct cli_spec *s, struct cli *c, int argc, char **argv, cli_fn
 	free(lo);
 	buf_free(&os);
 	if (s->shared & CLI_BASE)
-		set_base(s, c, base_opt);
+		c->base = cli_base_url(s, base_opt, s->base_env, s->base_default, s->base_what);
 	return optind;
 }
 
@@ -197,6 +188,18 @@ double
 cli_double(const struct cli_spec *s, const char *opt, const char *val, double min, double max)
 {
 	return diag_parse_double(s->usage, opt, val, min, max);
+}
+
+char *
+cli_base_url(const struct cli_spec *s, const char *opt, const char *env, const char *dflt,
+    const char *what)
+{
+	char *base = http_base(opt, env, dflt);
+
+	if (strncmp(base, "http://", 7) != 0 && strncmp(base, "https://", 8) != 0)
+		cli_usage_error(s, "%s: the %s base URL must start with http:// or https://, "
+		    "got '%s'", opt && *opt ? "--base-url" : env, what, base);
+	return base;
 }
 
 void

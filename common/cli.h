@@ -79,6 +79,12 @@ void cli_usage_error(const struct cli_spec *s, const char *fmt, ...)
 long cli_long(const struct cli_spec *s, const char *opt, const char *val, long min, long max);
 double cli_double(const struct cli_spec *s, const char *opt, const char *val, double min,
     double max);
+/* A base URL: opt if set, else $env if set, else dflt, without a trailing
+ * '/'; a usage error unless it is http:// or https:// ("the <what> base
+ * URL must start with ...", naming --base-url or the variable).  CLI_BASE
+ * uses it; so may a tool for another server it talks to. */
+char *cli_base_url(const struct cli_spec *s, const char *opt, const char *env,
+    const char *dflt, const char *what);
 /* A file named by an option must be readable: a usage error if not. */
 void cli_readable(const struct cli_spec *s, const char *opt, const char *path);
 
