@@ -599,6 +599,32 @@ reason(long s)
 	}
 }
 
+/* A transfer error in our words where libcurl's change between its
+ * versions (7.88 says "Couldn't connect", 8.x "Could not connect"); else
+ * libcurl's own message. */
+static void
+curl_words(struct req *r, CURLcode code, char *msg, size_t size)
+{
+	curl_off_t want = -1, got = 0;
+
+	switch (code) {
+	case CURLE_COULDNT_CONNECT:
+		snprintf(msg, size, "cannot connect to the server (refused or unreachable)");
+		return;
+	case CURLE_PARTIAL_FILE:
+		curl_easy_getinfo(r->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &want);
+		curl_easy_getinfo(r->easy, CURLINFO_SIZE_DOWNLOAD_T, &got);
+		if (want > got)
+			snprintf(msg, size, "the connection closed with %lld bytes of the body "
+			    "still to come", (long long)(want - got));
+		else
+			snprintf(msg, size, "the connection closed before the end of the body");
+		return;
+	default:
+		snprintf(msg, size, "%s", r->errbuf[0] ? r->errbuf : curl_easy_strerror(code));
+	}
+}
+
 static void
 completed(struct http *h, struct req *r, CURLcode code)
 {
@@ -623,7 +649,7 @@ completed(struct http *h, struct req *r, CURLcode code)
 		return;
 	}
 	if (code != CURLE_OK) {
-		snprintf(msg, sizeof msg, "%s", r->errbuf[0] ? r->errbuf : curl_easy_strerror(code));
+		curl_words(r, code, msg, sizeof msg);
 		if (!transient_curl(code)) {
 			finish(r, HTTP_FAILED, status, code, msg);
 			return;

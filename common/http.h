@@ -48,7 +48,8 @@ struct http_result {
 	const char *url;
 	const char *effective_url;	/* after redirects */
 	const char *date;	/* the response's Date header, or "" */
-	const char *error;	/* "HTTP 404 Not Found", curl's message, ... */
+	const char *error;	/* "HTTP 404 Not Found", "cannot connect to the
+				 * server ...", else libcurl's message */
 	const char *content_type;	/* of the last response, or "" */
 	const char *access;	/* X-HathiTrust-Access, or "" */
 	const char *body;	/* start of a non-2xx body (for diagnostics) */

@@ -48,6 +48,17 @@ xml_push_new(xmlSAXHandler *sax, void *ctx, const char *p, int n, const char *na
 	return c;
 }
 
+/* libxml2 2.14 deprecates the parser's public members and has no getter
+ * for the open element: read it here, in one place. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+const char *
+xml_open_element(xmlParserCtxtPtr c)
+{
+	return c->nameNr > 0 && c->name ? (const char *)c->name : NULL;
+}
+#pragma GCC diagnostic pop
+
 void
 xml_push_free(xmlParserCtxtPtr c)
 {

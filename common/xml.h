@@ -38,6 +38,9 @@ void xml_sax_init(xmlSAXHandler *sax, xml_error_fn serror);
  * set).  Dies if libxml2 cannot make one (out of memory). */
 xmlParserCtxtPtr xml_push_new(xmlSAXHandler *sax, void *ctx, const char *p, int n,
     const char *name, int options);
+/* The name of the innermost element still open in c, or NULL (for "the
+ * input ended inside <x>"). */
+const char *xml_open_element(xmlParserCtxtPtr c);
 /* Free a parser made by xml_push_new (NULL is fine), with the stand-in
  * document libxml2 keeps entity declarations in ("SAX compat mode"). */
 void xml_push_free(xmlParserCtxtPtr c);

@@ -200,7 +200,7 @@ get "/download/known/a.txt?cnt=0" -L
 check "download: file served" '[ "$code" = 200 ] && [ "$(cat "$tmp/body")" = hello ]'
 get "/download/known/../../../etc/passwd" --path-as-is
 check "download: '..' rejected (400)" '[ "$code" = 400 ]'
-get "/_datanode/known/%2e%2e/%2e%2e/x"
+get "/_datanode/known/%2e%2e/%2e%2e/x" --path-as-is
 check "datanode: encoded '..' rejected (400)" '[ "$code" = 400 ]'
 get "/download/known/missing.txt" -L
 check "download: missing file 404" '[ "$code" = 404 ]'

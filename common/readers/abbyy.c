@@ -468,9 +468,9 @@ on_error(void *ctx, xml_error e)
 			    "not XML: no root element found");
 		return;
 	}
-	if (s->at_end && s->ctxt->nameNr > 0 && s->ctxt->name) {
+	if (s->at_end && xml_open_element(s->ctxt)) {
 		scan_fail(s, end_line(s), "premature end of input inside <%s> (truncated file?)",
-		    (const char *)s->ctxt->name);
+		    xml_open_element(s->ctxt));
 		return;
 	}
 	fail_with(s, e, 1);
@@ -539,9 +539,10 @@ abbyy_scan_new(const struct abbyy_scan_config *c, const char *name, abbyy_page_f
 	sax.entityDecl = on_entity_decl;
 	/* characters, ignorableWhitespace, startDocument and all the rest stay
 	 * NULL: no text is handed over and no document is built */
-	s->ctxt = xml_push_new(&sax, s, NULL, 0, name, XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-	s->ctxt->replaceEntities = 0;
-	s->ctxt->loadsubset = 0;
+	/* no XML_PARSE_NOERROR: from libxml2 2.13 on it silences serror too
+	 * (on_error ignores warnings itself); xmlCtxtUseOptions leaves
+	 * entities unsubstituted and the external subset unloaded */
+	s->ctxt = xml_push_new(&sax, s, NULL, 0, name, 0);
 	s->n_document = intern(s, "document");
 	s->n_page = intern(s, "page");
 	s->n_block = intern(s, "block");

@@ -238,8 +238,10 @@ mets_finish(struct mets *m)
 	}
 	if (!m->err.len) {
 		chunk_rc(m, xmlParseChunk(m->ctxt, NULL, 0, 1));
-		/* libxml2 2.9 says "Extra content at the end", or nothing */
-		if (m->depth > 0 && (!m->err.len || m->errcode == XML_ERR_DOCUMENT_END)) {
+		/* libxml2 2.9 says "Extra content at the end", or nothing; 2.13
+		 * says the tag is not finished */
+		if (m->depth > 0 && (!m->err.len || m->errcode == XML_ERR_DOCUMENT_END ||
+		    m->errcode == XML_ERR_TAG_NOT_FINISHED)) {
 			/* at the line libxml2 named, if it said anything */
 			buf_reset(&m->err);
 			buf_adds(&m->err, "premature end of the document (truncated file?)");
