@@ -568,11 +568,11 @@ on_option(void *arg, int key, const char *val)
 static void
 make_template(void)
 {
-	struct buf t = BUF_INIT;
+	struct buf t = BUF_INIT, err = BUF_INIT;
 
 	if (opt.tmpl_text) {
-		if (!(opt.tmpl = urltmpl_new(opt.tmpl_text, tmpl_names, &t)))
-			cli_usage_error(&spec, "--url-template: %s", buf_str(&t));
+		if (!(opt.tmpl = urltmpl_new(opt.tmpl_text, tmpl_names, &err)))
+			cli_usage_error(&spec, "--url-template: %s", buf_str(&err));
 		if (!urltmpl_uses(opt.tmpl, 2))
 			cli_usage_error(&spec, "--url-template: no {seq} in '%s'", opt.tmpl_text);
 	} else {
@@ -581,9 +581,10 @@ make_template(void)
 			buf_printf(&t, "&width=%ld", opt.width);
 		else
 			buf_adds(&t, "&size=full");
-		opt.tmpl = urltmpl_new(t.s, default_names, &t);
+		opt.tmpl = urltmpl_new(t.s, default_names, &err);
 	}
 	buf_free(&t);
+	buf_free(&err);
 }
 
 static void

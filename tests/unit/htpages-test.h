@@ -1,5 +1,5 @@
 /* htpages-test.h: helpers for the unit tests of the readers that give
- * pages (mets, imgsrv, dataapi): a file's bytes, and pages as text. */
+ * pages (mets, imgsrv, dataapi): pages as text (files come from files.h). */
 #ifndef PLATES_HTPAGES_TEST_H
 #define PLATES_HTPAGES_TEST_H
 
@@ -8,25 +8,7 @@
 
 #include "buf.h"
 #include "htpages.h"
-
-/* The bytes of path (exits if it cannot be read: a missing fixture). */
-static __attribute__((unused)) void
-slurp(const char *path, struct buf *b)
-{
-	char tmp[8192];
-	size_t k;
-	FILE *f = fopen(path, "rb");
-
-	if (!f) {
-		perror(path);
-		exit(2);
-	}
-	buf_reset(b);
-	buf_add(b, "", 0);
-	while ((k = fread(tmp, 1, sizeof tmp, f)) > 0)
-		buf_add(b, tmp, k);
-	fclose(f);
-}
+#include "files.h"
 
 /* The pages as "seq|features|label" joined by ';'. */
 static __attribute__((unused)) const char *

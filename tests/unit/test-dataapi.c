@@ -38,7 +38,7 @@ run_file(struct dataapi *d, const char *name, size_t step, struct buf *id)
 	struct buf doc = BUF_INIT;
 	int rc;
 
-	slurp(name, &doc);
+	files_slurp(name, &doc);
 	rc = run(d, doc.s, doc.len, step, id);
 	buf_free(&doc);
 	return rc;

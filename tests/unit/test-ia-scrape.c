@@ -5,11 +5,11 @@
 #include <string.h>
 
 #include "tap.h"
+#include "files.h"
 
 #include "buf.h"
 #include "diag.h"
 #include "ia_scrape.h"
-#include "io.h"
 
 static const char *const names[] = { "title", "collection", "year", "creator" };
 
@@ -57,21 +57,6 @@ read_answer(struct ia_scrape **r, const char *s, size_t n, size_t nnames, int co
 	return ia_scrape_finish(*r) == 0 ? ia_scrape_page(*r) : NULL;
 }
 
-static void
-slurp(const char *path, struct buf *b)
-{
-	struct io_in *in = io_open(path);
-	char chunk[4096];
-	ssize_t n;
-
-	buf_reset(b);
-	if (!in)
-		exit(1);
-	while ((n = io_read(in, chunk, sizeof chunk)) > 0)
-		buf_add(b, chunk, (size_t)n);
-	io_close(in);
-}
-
 /* The items of tests/fixtures/ia/search, served as one scrape page. */
 static void
 test_fixture_page(void)
@@ -91,7 +76,7 @@ test_fixture_page(void)
 	    "|inlibrary;printdisabled||\n";
 	size_t step;
 
-	slurp("tests/fixtures/ia/search/items.jsonl", &jsonl);
+	files_slurp("tests/fixtures/ia/search/items.jsonl", &jsonl);
 	buf_adds(&page, "{\"items\":[");
 	for (s = buf_str(&jsonl); (nl = strchr(s, '\n')) != NULL; s = nl + 1) {
 		if (s != jsonl.s)
@@ -125,7 +110,7 @@ test_seed(const char *name, struct buf *b)
 {
 	buf_reset(b);
 	buf_printf(b, "tests/fuzz/seeds/fuzz-ia-scrape/%s", name);
-	slurp(buf_str(b), b);
+	files_slurp(buf_str(b), b);
 }
 
 static void

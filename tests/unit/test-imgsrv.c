@@ -47,7 +47,7 @@ test_restricted(void)
 
 	memset(&p, 0, sizeof p);
 	r = imgsrv_new(&p);
-	slurp(RESTRICTED, &doc);
+	files_slurp(RESTRICTED, &doc);
 	is_int(run(r, doc.s, doc.len, 0), IMGSRV_OK, "test.restricted1: read");
 	is_str(pages_text(&p, &t), want,
 	    "test.restricted1: FUDGED and empty features dropped, page_num null/\"\"/12");
@@ -75,7 +75,7 @@ test_chi(void)
 
 	memset(&p, 0, sizeof p);
 	r = imgsrv_new(&p);
-	slurp(CHI, &doc);
+	files_slurp(CHI, &doc);
 	is_int(run(r, doc.s, doc.len, 4093), IMGSRV_OK, "chi.79279237: read");
 	is_int(p.n, 640, "chi.79279237: 640 pages");
 	is_str(p.v[0].feat, "FRONT_COVER,IMAGE_ON_PAGE,IMPLICIT_PAGE_NUMBER",

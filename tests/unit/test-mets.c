@@ -68,7 +68,7 @@ test_chi(void)
 
 	memset(&r, 0, sizeof r);
 	memset(&p, 0, sizeof p);
-	slurp(CHI, &doc);
+	files_slurp(CHI, &doc);
 	run(doc.s, doc.len, 0, &r);
 	is_int(r.rc, 0, "chi.79279237: read");
 	is_str(r.objid.s, "chi.79279237", "chi.79279237: OBJID");
@@ -108,7 +108,7 @@ test_ark(void)
 	struct buf doc = BUF_INIT, t = BUF_INIT;
 
 	memset(&r, 0, sizeof r);
-	slurp(ARK, &doc);
+	files_slurp(ARK, &doc);
 	run(doc.s, doc.len, 0, &r);
 	is_int(r.rc, 0, "ark: read");
 	is_str(r.objid.s, "loc.ark:/13960/t5v69h717", "ark: OBJID");
