@@ -93,7 +93,8 @@ store_fatal(int e)
 	    ;
 }
 
-int
+/* write(2) all of p[0..n), again after EINTR: 0, or -1 with errno. */
+static int
 store_write_all(int fd, const void *p, size_t n)
 {
 	const char *s = p;
@@ -156,7 +157,9 @@ store_append(int dfd, const char *name, const char *head, const char *line, size
 
 /* ---- folders ---- */
 
-int
+/* Open the folder name inside dfd without following a link; with create,
+ * make it first.  A link gives ELOOP, whatever it points to. */
+static int
 store_open_dir(int dfd, const char *name, int create)
 {
 	struct stat st;

@@ -28,9 +28,6 @@ const char *store_reason(int e);
  * disk, a file size limit, a read-only or failing file system)? */
 int store_fatal(int e);
 
-/* write(2) all of p[0..n), again after EINTR: 0, or -1 with errno. */
-int store_write_all(int fd, const void *p, size_t n);
-
 /* Is name in the folder dfd a regular file?  1 yes (st filled), 0 it
  * does not exist, -1 with errno: ELOOP for a symbolic link, EISDIR for
  * anything else but a file. */
@@ -39,10 +36,6 @@ int store_file_at(int dfd, const char *name, struct stat *st);
  * write under an exclusive lock, so that the lines of processes sharing
  * it never mix; head first when the file is empty.  0, or -1 with errno. */
 int store_append(int dfd, const char *name, const char *head, const char *line, size_t n);
-
-/* Open the folder name inside dfd without following a link; with create,
- * make it first.  A link gives ELOOP, whatever it points to. */
-int store_open_dir(int dfd, const char *name, int create);
 
 /* The top folder, and the folders top/<lib>/<folder> open now, most
  * recently used first, so that the files of one folder do not walk the
