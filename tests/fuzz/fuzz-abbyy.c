@@ -41,14 +41,14 @@ static const size_t steps[] = { 1, 2, 3, 7, 64, 500, 4093 };
 
 /* The kept blocks, one line each: page, box, page size. */
 static void
-on_page(void *arg, const struct abbyy_page *p, size_t nkept)
+on_page(void *arg, const struct ocr_page *p, size_t nkept)
 {
 	struct buf *rows = arg;
 	size_t i;
 
 	(void)nkept;
 	for (i = 0; i < p->n; i++) {
-		const struct abbyy_block *b = &p->b[i];
+		const struct ocr_block *b = &p->b[i];
 		if (b->drop)
 			continue;
 		buf_printf(rows, "%ld\t", p->index);
@@ -63,7 +63,7 @@ on_page(void *arg, const struct abbyy_page *p, size_t nkept)
 static void
 run(const unsigned char *data, size_t n, int full_parse, int split, struct outcome *o)
 {
-	struct abbyy_scan_config c = { .min_area = 10, .cover_leaves = 5 };
+	struct ocr_config c = { .min_area = 10, .cover_leaves = 5 };
 	struct abbyy_scan *s;
 	char *piece;
 	size_t i = 0, k, step = 0;

@@ -22,7 +22,7 @@
 
 /* Pages and blocks as text: "page W H: l t r b; l t r b\n" (kept blocks). */
 static void
-on_page(void *arg, const struct abbyy_page *p, size_t nkept)
+on_page(void *arg, const struct ocr_page *p, size_t nkept)
 {
 	struct buf *b = arg;
 	size_t i, n = 0;
@@ -47,7 +47,7 @@ struct result {
 	int failed;
 	unsigned long line;
 	struct buf err;
-	struct abbyy_scan_stats st;
+	struct ocr_stats st;
 };
 
 static void
@@ -60,7 +60,7 @@ result_free(struct result *r)
 /* Scan the file at path (plain or gzip), fed in pieces of step bytes (0:
  * as io_read gives them). */
 static void
-scan(const char *path, const struct abbyy_scan_config *c, size_t step, struct result *r)
+scan(const char *path, const struct ocr_config *c, size_t step, struct result *r)
 {
 	struct io_in *in = io_open(path);
 	struct abbyy_scan *s;
@@ -157,7 +157,7 @@ read_key(const char *path, struct key *k)
 static void
 test_answer_key(const char *name, long npages)
 {
-	struct abbyy_scan_config c = { .no_filter = 1 };
+	struct ocr_config c = { .no_filter = 1 };
 	struct buf xml = BUF_INIT, gz = BUF_INIT, kp = BUF_INIT;
 	struct result r;
 	struct key k;
@@ -204,27 +204,27 @@ test_answer_key(const char *name, long npages)
 
 static const struct {
 	const char *file, *what;
-	struct abbyy_scan_config c;
-	unsigned long kept, kept_pages, dropped[ABBYY_NDROP];	/* card small cover nested */
+	struct ocr_config c;
+	unsigned long kept, kept_pages, dropped[OCR_NDROP];	/* card small cover nested */
 	const char *pages;	/* NULL: not checked */
 } filters[] = {
 	/* leaf 0: colour card; 1, 2 and 4: covers among the first 5 leaves */
-	{ EXCERPT, "defaults", { 10, 5, 0, 0, 0, 0, 0 }, 1, 1, { 0, 1, 0, 3, 0 },
+	{ EXCERPT, "defaults", { 10, 5, 0, 0, 0, 0, 0, 0 }, 1, 1, { 0, 1, 0, 3, 0 },
 	    "3 2180 3662: 150 40 2180 3584;\n" },
-	{ EXCERPT, "card and covers kept", { 10, 5, 1, 1, 0, 0, 0 }, 5, 5, { 0 }, NULL },
-	{ EXCERPT, "--cover-leaves 0", { 10, 0, 0, 0, 0, 0, 0 }, 4, 4, { 0, 1, 0, 0, 0 },
+	{ EXCERPT, "card and covers kept", { 10, 5, 1, 1, 0, 0, 0, 0 }, 5, 5, { 0 }, NULL },
+	{ EXCERPT, "--cover-leaves 0", { 10, 0, 0, 0, 0, 0, 0, 0 }, 4, 4, { 0, 1, 0, 0, 0 },
 	    "1 2288 3556: 0 0 2288 3556;\n2 2180 3740: 0 0 2180 3740;\n"
 	    "3 2180 3662: 150 40 2180 3584;\n4 2180 3666: 0 0 2180 3666;\n" },
-	{ MEWEL, "defaults: four small", { 10, 5, 0, 0, 0, 0, 0 }, 1, 1, { 0, 0, 4, 0, 0 },
+	{ MEWEL, "defaults: four small", { 10, 5, 0, 0, 0, 0, 0, 0 }, 1, 1, { 0, 0, 4, 0, 0 },
 	    "0 4131 6451: 56 0 4047 867;\n" },
-	{ MEWEL, "--min-area 0", { 0, 5, 0, 0, 0, 0, 0 }, 5, 1, { 0 }, NULL },
-	{ UCD, "defaults: two small", { 10, 5, 0, 0, 0, 0, 0 }, 1, 1, { 0, 0, 2, 0, 0 },
+	{ MEWEL, "--min-area 0", { 0, 5, 0, 0, 0, 0, 0, 0 }, 5, 1, { 0 }, NULL },
+	{ UCD, "defaults: two small", { 10, 5, 0, 0, 0, 0, 0, 0 }, 1, 1, { 0, 0, 2, 0, 0 },
 	    "0 4000 6000: 189 689 3916 5473;\n" },
-	{ UCD, "--min-area 0: two nested", { 0, 5, 0, 0, 0, 0, 0 }, 1, 1, { 0, 0, 0, 0, 2 },
+	{ UCD, "--min-area 0: two nested", { 0, 5, 0, 0, 0, 0, 0, 0 }, 1, 1, { 0, 0, 0, 0, 2 },
 	    "0 4000 6000: 189 689 3916 5473;\n" },
-	{ UCD, "--min-area 0 --keep-nested", { 0, 5, 0, 0, 1, 0, 0 }, 3, 1, { 0 },
+	{ UCD, "--min-area 0 --keep-nested", { 0, 5, 0, 0, 1, 0, 0, 0 }, 3, 1, { 0 },
 	    "0 4000 6000: 771 2274 1252 2415; 718 1964 1309 2697; 189 689 3916 5473;\n" },
-	{ UCD, "--no-filter", { 10, 5, 0, 0, 0, 1, 0 }, 3, 1, { 0 }, NULL },
+	{ UCD, "--no-filter", { 10, 5, 0, 0, 0, 1, 0, 0 }, 3, 1, { 0 }, NULL },
 };
 
 static void
@@ -243,7 +243,7 @@ test_filters(void)
 		    filters[i].what, filters[i].kept);
 		is_int(r.st.kept_pages, filters[i].kept_pages, "%s, %s: on %lu pages",
 		    filters[i].file, filters[i].what, filters[i].kept_pages);
-		for (d = ABBYY_DROP_CARD; d < ABBYY_NDROP; d++)
+		for (d = OCR_DROP_CARD; d < OCR_NDROP; d++)
 			is_int(r.st.dropped[d], filters[i].dropped[d], "%s, %s: %lu dropped by "
 			    "filter %d", filters[i].file, filters[i].what, filters[i].dropped[d], d);
 		if (filters[i].pages)
@@ -260,7 +260,7 @@ static void
 bad(const char *file, size_t step, int full, const char *rows, unsigned long line,
     const char *msg)
 {
-	struct abbyy_scan_config c = { .no_filter = 1 };
+	struct ocr_config c = { .no_filter = 1 };
 	struct result r;
 
 	c.full_parse = full;
