@@ -1,0 +1,469 @@
+/* hocr: the hOCR scanner; see hocr.h. */
+#include "hocr.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libxml/SAX2.h>
+#include <libxml/parser.h>
+
+#include "buf.h"
+#include "xmem.h"
+#include "xml.h"
+#include "xmlscan.h"
+
+#define SYSTEM_MAX	128	/* bytes of ocr-system kept */
+
+struct word {
+	long l, t, r, b;
+};
+
+struct hocr_scan {
+	struct xmlscan x;	/* first: the SAX context is the scan */
+	const xmlChar *n_html, *n_meta, *n_name, *n_content, *n_class, *n_title, *n_id;
+
+	struct ocr_filter f;
+	int blank_blocks;	/* Tesseract before 5.1: blank-word blocks are pictures */
+	char system[SYSTEM_MAX];
+
+	unsigned long depth;	/* open elements */
+	unsigned long page_depth;	/* of the open ocr_page, or 0 */
+	unsigned long area_depth;	/* of the open ocr_carea, or 0 */
+	unsigned long word_depth;	/* of the open ocrx_word, or 0 */
+	long area_box[4];
+	int area_has_box;
+	unsigned long area_words, area_inked;
+	struct word word;	/* the open word's box */
+	int word_has_box, word_inked;
+	struct ocr_page cur;
+	struct word *words;	/* the page's non-blank words */
+	size_t nwords, words_cap;
+};
+
+/* ---- titles: "image \"x.jpg\"; bbox 0 0 492 640; scan_res 70 70" ---- */
+
+/* Up to max whole numbers of property name in title v[0..n): how many
+ * were read (a fractional part is cut off); -1 if the property is not
+ * there. */
+static int
+title_prop(const xmlChar *v, const xmlChar *end, const char *name, long *out, int max)
+{
+	size_t k = strlen(name);
+	const xmlChar *p = v;
+
+	while (p < end) {
+		const xmlChar *q;
+		int quoted = 0, got = 0;
+		while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+			p++;
+		/* this property runs to the next ';' outside quotes */
+		for (q = p; q < end && (quoted || *q != ';'); q++)
+			if (*q == '"')
+				quoted = !quoted;
+		if ((size_t)(q - p) > k && memcmp(p, name, k) == 0 &&
+		    (p[k] == ' ' || p[k] == '\t')) {
+			const xmlChar *r = p + k;
+			while (got < max) {
+				long n = 0;
+				int neg = 0, digits = 0;
+				while (r < q && (*r == ' ' || *r == '\t'))
+					r++;
+				if (r < q && *r == '-')
+					neg = 1, r++;
+				for (; r < q && *r >= '0' && *r <= '9'; r++, digits++)
+					if (n < 100000000L)
+						n = n * 10 + (*r - '0');
+				if (!digits)
+					break;
+				if (r < q && *r == '.')
+					for (r++; r < q && *r >= '0' && *r <= '9'; r++)
+						;
+				out[got++] = neg ? -n : n;
+			}
+			return got;
+		}
+		p = q < end ? q + 1 : q;
+	}
+	return -1;
+}
+
+/* Is token tok one of the words of the class attribute v[0..n)? */
+static int
+has_class(const xmlChar *v, const xmlChar *end, const char *tok)
+{
+	size_t k = strlen(tok);
+	const xmlChar *p = v;
+
+	while (p < end) {
+		const xmlChar *q;
+		while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+			p++;
+		for (q = p; q < end && *q != ' ' && *q != '\t' && *q != '\n' && *q != '\r'; q++)
+			;
+		if ((size_t)(q - p) == k && memcmp(p, tok, k) == 0)
+			return 1;
+		p = q;
+	}
+	return 0;
+}
+
+/* The value of attribute name (interned), or NULL. */
+static const xmlChar *
+attr(int nattr, const xmlChar **a, const xmlChar *name, const xmlChar **end)
+{
+	int i;
+
+	for (i = 0; i < nattr; i++, a += 5)
+		if (a[0] == name && !a[1]) {
+			*end = a[4];
+			return a[3];
+		}
+	return NULL;
+}
+
+/* ---- the document's system ---- */
+
+/* "tesseract 5.0.0-alpha-20201231": a Tesseract before 5.1? */
+static int
+before_5_1(const char *sys)
+{
+	long major = 0, minor = 0;
+	const char *p;
+
+	if (strncasecmp(sys, "tesseract ", 10) != 0)
+		return 0;
+	p = sys + 10;
+	if (*p == 'v')
+		p++;
+	if (*p < '0' || *p > '9')
+		return 0;
+	for (; *p >= '0' && *p <= '9'; p++)
+		major = major * 10 + (*p - '0') > 1000 ? 1000 : major * 10 + (*p - '0');
+	if (*p == '.')
+		for (p++; *p >= '0' && *p <= '9'; p++)
+			minor = minor * 10 + (*p - '0') > 1000 ? 1000 : minor * 10 + (*p - '0');
+	return major < 5 || (major == 5 && minor < 1);
+}
+
+static void
+on_meta(struct hocr_scan *s, int nattr, const xmlChar **a)
+{
+	const xmlChar *name, *ne = NULL, *content, *ce = NULL;
+	size_t n;
+
+	name = attr(nattr, a, s->n_name, &ne);
+	content = attr(nattr, a, s->n_content, &ce);
+	if (!name || !content || ne - name != 10 || memcmp(name, "ocr-system", 10) != 0)
+		return;
+	n = (size_t)(ce - content);
+	if (n >= sizeof s->system)
+		n = sizeof s->system - 1;
+	memcpy(s->system, content, n);
+	s->system[n] = '\0';
+	for (; n > 0; n--)
+		if ((unsigned char)s->system[n - 1] < 0x20)
+			s->system[n - 1] = ' ';
+	s->blank_blocks = before_5_1(s->system);
+}
+
+/* ---- pages ---- */
+
+static double
+overlap(const struct ocr_block *b, const struct word *w)
+{
+	long l = b->l > w->l ? b->l : w->l, t = b->t > w->t ? b->t : w->t;
+	long r = b->r < w->r ? b->r : w->r, bt = b->b < w->b ? b->b : w->b;
+
+	return r > l && bt > t ? (double)(r - l) * (double)(bt - t) : 0;
+}
+
+/* The text rule: the share of each box covered by the page's words. */
+static void
+text_rule(struct hocr_scan *s)
+{
+	struct ocr_page *p = &s->cur;
+	size_t i, j;
+
+	for (i = 0; i < p->n; i++) {
+		struct ocr_block *b = &p->b[i];
+		double a, cov = 0;
+		if (!b->has_box || b->r <= b->l || b->b <= b->t)
+			continue;
+		a = (double)(b->r - b->l) * (double)(b->b - b->t);
+		for (j = 0; j < s->nwords; j++)
+			cov += overlap(b, &s->words[j]);
+		b->text = cov >= a ? 1 : cov / a;
+		if (!s->f.c.no_filter && !s->f.c.keep_text && b->text * 100 >= OCR_TEXT_PCT)
+			b->drop = OCR_DROP_TEXT;
+	}
+}
+
+static void
+page_end(struct hocr_scan *s)
+{
+	text_rule(s);
+	s->page_depth = 0;
+	ocr_filter_page_end(&s->f, &s->cur);
+	s->nwords = 0;
+}
+
+static void
+page_start(struct hocr_scan *s, int nattr, const xmlChar **a)
+{
+	const xmlChar *t, *te = NULL;
+	long box[4], res[2];
+
+	s->cur.n = 0;
+	s->nwords = 0;
+	s->cur.index = ocr_filter_page_start(&s->f);
+	s->cur.width = s->cur.height = s->cur.dpi = -1;
+	s->page_depth = s->depth;
+	t = attr(nattr, a, s->n_title, &te);
+	if (!t || title_prop(t, te, "bbox", box, 4) != 4) {
+		const xmlChar *id, *ie = NULL;
+		id = attr(nattr, a, s->n_id, &ie);
+		if (id && ie - id < 100)
+			xmlscan_stop(&s->x, "page %ld ('%.*s') has no bbox in its title",
+			    s->cur.index + 1, (int)(ie - id), (const char *)id);
+		else
+			xmlscan_stop(&s->x, "page %ld has no bbox in its title", s->cur.index + 1);
+		return;
+	}
+	if (box[2] >= box[0] && box[3] >= box[1]) {
+		s->cur.width = box[2] - box[0];
+		s->cur.height = box[3] - box[1];
+	}
+	if (title_prop(t, te, "scan_res", res, 2) >= 1 && res[0] > 0)
+		s->cur.dpi = res[0];
+}
+
+/* A picture box from a title ("bbox l t r b"), or one without a box. */
+static void
+add_box(struct hocr_scan *s, const long box[4], int has_box)
+{
+	struct ocr_block *b = ocr_page_add(&s->cur);
+
+	if (has_box) {
+		b->l = box[0];
+		b->t = box[1];
+		b->r = box[2];
+		b->b = box[3];
+		b->has_box = 1;
+	}
+}
+
+static void
+word_end(struct hocr_scan *s)
+{
+	s->word_depth = 0;
+	if (s->area_depth) {
+		s->area_words++;
+		s->area_inked += s->word_inked;
+	}
+	if (!s->word_inked || !s->word_has_box || s->nwords >= HOCR_MAX_WORDS)
+		return;
+	if (s->nwords == s->words_cap) {
+		s->words_cap = s->words_cap ? s->words_cap * 2 : 256;
+		s->words = xreallocarray(s->words, s->words_cap, sizeof *s->words);
+	}
+	s->words[s->nwords++] = s->word;
+}
+
+static void
+area_end(struct hocr_scan *s)
+{
+	s->area_depth = 0;
+	if (s->blank_blocks && s->area_words > 0 && s->area_inked == 0)
+		add_box(s, s->area_box, s->area_has_box);
+}
+
+static void
+on_start(void *ctx, const xmlChar *name, const xmlChar *prefix, const xmlChar *uri,
+    int nns, const xmlChar **ns, int nattr, int ndef, const xmlChar **a)
+{
+	struct hocr_scan *s = ctx;
+	const xmlChar *c, *ce = NULL, *t, *te = NULL;
+	long box[4];
+
+	(void)prefix, (void)uri, (void)nns, (void)ns, (void)ndef;
+	s->depth++;
+	if (!s->x.root_seen) {
+		s->x.root_seen = 1;
+		if (name != s->n_html)
+			xmlscan_stop(&s->x, "not hOCR: the root element is <%s>, not <html>",
+			    (const char *)name);
+		return;
+	}
+	if (name == s->n_meta && !s->page_depth) {
+		on_meta(s, nattr, a);
+		return;
+	}
+	if (!(c = attr(nattr, a, s->n_class, &ce)))
+		return;
+	if (has_class(c, ce, "ocr_page")) {
+		if (s->page_depth)
+			page_end(s);	/* a page inside a page ends the first */
+		page_start(s, nattr, a);
+		return;
+	}
+	if (!s->page_depth)
+		return;
+	t = attr(nattr, a, s->n_title, &te);
+	if (has_class(c, ce, "ocrx_word")) {
+		if (s->word_depth)
+			return;
+		s->word_depth = s->depth;
+		s->word_inked = 0;
+		s->word_has_box = t && title_prop(t, te, "bbox", box, 4) == 4;
+		if (s->word_has_box) {
+			s->word.l = box[0];
+			s->word.t = box[1];
+			s->word.r = box[2];
+			s->word.b = box[3];
+		}
+	} else if (has_class(c, ce, "ocr_photo")) {
+		add_box(s, box, t && title_prop(t, te, "bbox", box, 4) == 4);
+	} else if (has_class(c, ce, "ocr_carea") && s->blank_blocks && !s->area_depth) {
+		s->area_depth = s->depth;
+		s->area_words = s->area_inked = 0;
+		s->area_has_box = t && title_prop(t, te, "bbox", s->area_box, 4) == 4;
+	}
+}
+
+static void
+on_end(void *ctx, const xmlChar *name, const xmlChar *prefix, const xmlChar *uri)
+{
+	struct hocr_scan *s = ctx;
+
+	(void)name, (void)prefix, (void)uri;
+	if (s->word_depth == s->depth)
+		word_end(s);
+	if (s->area_depth == s->depth)
+		area_end(s);
+	if (s->page_depth == s->depth)
+		page_end(s);
+	s->depth--;
+}
+
+/* Text: does the open word hold anything but blanks? */
+static void
+on_chars(void *ctx, const xmlChar *p, int n)
+{
+	struct hocr_scan *s = ctx;
+	int i;
+
+	if (!s->word_depth || s->word_inked)
+		return;
+	for (i = 0; i < n; i++) {
+		if (p[i] == ' ' || p[i] == '\t' || p[i] == '\n' || p[i] == '\r')
+			continue;
+		if (p[i] == 0xc2 && i + 1 < n && p[i + 1] == 0xa0) {
+			i++;	/* a no-break space */
+			continue;
+		}
+		s->word_inked = 1;
+		return;
+	}
+}
+
+/* XHTML's DOCTYPE names an external DTD that is never loaded; a DOCTYPE
+ * with declarations of its own is refused. */
+static void
+on_entity_decl(void *ctx, const xmlChar *name, int type, const xmlChar *pub,
+    const xmlChar *sys, xmlChar *content)
+{
+	struct hocr_scan *s = ctx;
+
+	(void)type, (void)pub, (void)sys, (void)content;
+	xmlscan_stop(&s->x, "entity declaration '%s' not allowed (entities are never loaded "
+	    "or expanded)", (const char *)name);
+}
+
+static xmlEntityPtr
+on_get_entity(void *ctx, const xmlChar *name)
+{
+	(void)ctx, (void)name;
+	return NULL;
+}
+
+struct hocr_scan *
+hocr_scan_new(const struct ocr_config *c, const char *name, ocr_page_fn fn, void *arg)
+{
+	struct hocr_scan *s = xcalloc(1, sizeof *s);
+	xmlSAXHandler sax;
+
+	ocr_filter_init(&s->f, c, OCR_MIN_AREA_HOCR, 0, fn, arg);
+	xml_sax_init(&sax, NULL);
+	sax.startElementNs = on_start;
+	sax.endElementNs = on_end;
+	sax.characters = on_chars;
+	sax.getEntity = on_get_entity;
+	sax.getParameterEntity = on_get_entity;
+	sax.entityDecl = on_entity_decl;
+	xmlscan_open(&s->x, &sax, name);
+	s->n_html = xmlscan_intern(&s->x, "html");
+	s->n_meta = xmlscan_intern(&s->x, "meta");
+	s->n_name = xmlscan_intern(&s->x, "name");
+	s->n_content = xmlscan_intern(&s->x, "content");
+	s->n_class = xmlscan_intern(&s->x, "class");
+	s->n_title = xmlscan_intern(&s->x, "title");
+	s->n_id = xmlscan_intern(&s->x, "id");
+	return s;
+}
+
+int
+hocr_scan_feed(struct hocr_scan *s, const char *p, size_t n)
+{
+	if (s->x.failed)
+		return -1;
+	xmlscan_count(&s->x, p, n);
+	return xmlscan_parse(&s->x, p, n);
+}
+
+void
+hocr_scan_abort(struct hocr_scan *s, const char *why)
+{
+	xmlscan_abort(&s->x, why);
+	ocr_filter_end(&s->f, 2);
+}
+
+int
+hocr_scan_end(struct hocr_scan *s)
+{
+	if (!s->x.failed && xmlscan_finish(&s->x) == 0 && s->f.st.npages == 0)
+		xmlscan_fail(&s->x, 0, "not hOCR: an HTML document without a single ocr_page");
+	ocr_filter_end(&s->f, s->x.failed ? 2 : 1);
+	return s->x.failed ? -1 : 0;
+}
+
+const char *
+hocr_scan_error(const struct hocr_scan *s, unsigned long *line)
+{
+	return xmlscan_error(&s->x, line);
+}
+
+const struct ocr_stats *
+hocr_scan_stats(const struct hocr_scan *s)
+{
+	return &s->f.st;
+}
+
+const char *
+hocr_scan_system(const struct hocr_scan *s)
+{
+	return s->system[0] ? s->system : NULL;
+}
+
+void
+hocr_scan_free(struct hocr_scan *s)
+{
+	if (!s)
+		return;
+	ocr_filter_free(&s->f);
+	free(s->cur.b);
+	free(s->words);
+	xmlscan_close(&s->x);
+	free(s);
+}
