@@ -1,26 +1,30 @@
-/* abbyy-pictures: ABBYY FineReader XML (files, gzip, stdin, URLs or Internet
- * Archive identifiers) to the pages with Picture blocks and their boxes,
- * streamed in constant memory.
+/* abbyy-pictures: OCR (ABBYY FineReader XML or hOCR; files, gzip, stdin,
+ * URLs or Internet Archive identifiers) to the pages with pictures and
+ * their boxes, streamed in constant memory.
  *
  * Local files are inflated on one thread while the other scans them
- * (common/readers/abbyy.h: a pre-filter, then libxml2's SAX2 push parser);
- * --ia items are fetched with their metadata first (ia_item.h).  This file
- * holds the options, the wiring and the rows. */
+ * (common/readers/ocr.h tells the format and runs its reader); --ia items
+ * are fetched with their metadata first (ia_item.h), then each book's
+ * page numbers (ia_pagenums.h) and OCR.  This file holds the options, the
+ * wiring and the rows. */
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
-#include "abbyy.h"
 #include "buf.h"
 #include "cli.h"
 #include "diag.h"
 #include "http.h"
 #include "ia_item.h"
+#include "ia_pagenums.h"
 #include "ids.h"
+#include "iiif.h"
 #include "io.h"
+#include "ocr.h"
 #include "readahead.h"
 #include "tsv.h"
 #include "urltmpl.h"
@@ -28,15 +32,18 @@
 #include "xml.h"
 
 static const char usage_text[] =
-    "usage: abbyy-pictures [-Hqv] [-j N] [--blocks] [--crop] [--full-parse] [--id ID]\n"
-    "           [--ia] [--line-buffered] [--url-template T] [--min-area PCT]\n"
-    "           [--cover-leaves N] [--keep-card] [--keep-covers] [--keep-nested]\n"
-    "           [--no-filter] [--retries N] [--retry-delay MS] [--timeout SECS]\n"
-    "           [FILE | URL ...]\n";
+    "usage: abbyy-pictures [-Hqv] [-f FIELD[,FIELD]] [-j N] [--blocks] [--crop]\n"
+    "           [--full-parse] [--id ID] [--ia] [--line-buffered] [--page-numbers FILE]\n"
+    "           [--url-template T] [--min-area PCT] [--cover-leaves N] [--keep-card]\n"
+    "           [--keep-covers] [--keep-nested] [--keep-text] [--no-filter]\n"
+    "           [--retries N] [--retry-delay MS] [--timeout SECS] [FILE | URL ...]\n";
 
 #define IIIF_DEFAULT	"https://iiif.archive.org"
 #define IA_DEFAULT	"https://archive.org"
 #define TEMPLATE_TAIL	"/iiif/{id}${page}/{region}/full/0/default.jpg"
+#define STACK_TAIL	"/full/0/default.jpg"
+
+enum { F_OCR, F_DPI, F_MAX = 4 };
 
 static struct {
 	int blocks;
@@ -46,29 +53,98 @@ static struct {
 	long jobs;
 	int line_buffered;
 	int verbose;
-	struct abbyy_scan_config scan;
+	const char *page_numbers;
+	int fields[F_MAX];	/* -f: F_* in order */
+	int nfields;
+	struct ocr_config scan;
 	struct cli cli;		/* -q, -H, --retries, --retry-delay, --timeout */
 	const char *url_template;
 	struct urltmpl *tmpl;
-} opt = { .jobs = 2, .scan = { .min_area = 10, .cover_leaves = 5 } };
+	char *iiif;		/* the IIIF server (without --url-template) */
+} opt = { .jobs = 2, .scan = { .min_area = -1, .cover_leaves = 5 } };
 
 static const char *const tmpl_names[] = { "id", "page", "region", NULL };
+static const struct cli_spec spec;
+static char *ia_base;
+
+/* The Internet Archive's base URL, checked when first needed. */
+static const char *
+ia_base_url(void)
+{
+	if (!ia_base)
+		ia_base = cli_base_url(&spec, NULL, "PLATES_IA_BASE", IA_DEFAULT,
+		    "Internet Archive");
+	return ia_base;
+}
+
+/* Messages of one input, "E message\n" (an error) or "N message\n" (a
+ * note), printed after its rows. */
+static void
+msg_add(struct buf *msgs, int error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void
+msg_add(struct buf *msgs, int error, const char *fmt, ...)
+{
+	char msg[2048];
+	va_list ap;
+	size_t i;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	for (i = 0; msg[i]; i++)
+		if (msg[i] == '\n')
+			msg[i] = ' ';
+	buf_addc(msgs, error ? 'E' : 'N');
+	buf_adds(msgs, msg);
+	buf_addc(msgs, '\n');
+}
+
+static void
+msg_print(struct buf *msgs)
+{
+	const char *p = msgs->s, *nl;
+
+	while (p && *p && (nl = strchr(p, '\n')) != NULL) {
+		if (*p == 'E') {
+			diag_warn("%.*s", (int)(nl - p - 1), p + 1);
+			diag_failed();
+		} else {
+			diag_note("%.*s", (int)(nl - p - 1), p + 1);
+		}
+		p = nl + 1;
+	}
+	buf_reset(msgs);
+}
 
 /* ---- rows ---- */
 
-/* Where the rows of one scan go. */
+/* Where the rows of one scan go, and how its pages are named. */
 struct sink {
 	struct buf tid;		/* the id, TSV-escaped */
 	struct buf uid;		/* the id, percent-encoded for URLs */
 	struct buf *out;	/* rows go here */
 	int direct;		/* write rows to stdout as each page is done */
+	struct buf *msgs;	/* messages go here */
+	const char *name;	/* the OCR's name in messages */
+	struct ocr_scan *scan;	/* the scan feeding it: format, system */
+	const struct ia_pagenums *pn;	/* hOCR leaves; NULL: unknown */
+	const char *pn_name;	/* where they came from */
+	const char *book;	/* an item with several books: this one's prefix */
+	const char *jp2;	/* and its image stack */
+	const char *path, *id;	/* a local file: where to look for page numbers */
+	int looked;		/* ... done */
+	struct ia_pagenums own_pn;	/* those found there */
+	struct buf own_pn_name;
+	int said_beyond, said_crop;
 	struct buf line;	/* scratch for one row */
+	struct buf page;	/* the page column */
 	struct buf region;	/* scratch for one region */
 	struct buf url;		/* scratch for one URL */
 };
 
 static void
-sink_init(struct sink *k, const char *id, struct buf *out, int direct)
+sink_init(struct sink *k, const char *id, struct buf *out, int direct, struct buf *msgs)
 {
 	memset(k, 0, sizeof *k);
 	tsv_escape(&k->tid, id, strlen(id));
@@ -77,6 +153,8 @@ sink_init(struct sink *k, const char *id, struct buf *out, int direct)
 	buf_add(&k->uid, "", 0);
 	k->out = out;
 	k->direct = direct;
+	k->msgs = msgs;
+	ia_pagenums_init(&k->own_pn);
 }
 
 static void
@@ -85,8 +163,11 @@ sink_free(struct sink *k)
 	buf_free(&k->tid);
 	buf_free(&k->uid);
 	buf_free(&k->line);
+	buf_free(&k->page);
 	buf_free(&k->region);
 	buf_free(&k->url);
+	buf_free(&k->own_pn_name);
+	ia_pagenums_free(&k->own_pn);
 }
 
 /* Write whole rows, in pieces of at most PIPE_BUF bytes that are each one
@@ -140,44 +221,156 @@ put_dim(struct buf *b, long v)
 		buf_printf(b, "%ld", v);
 }
 
-static void
-row_start(struct sink *k, long page, const char *region)
+/* The page numbers of a local hOCR file: --page-numbers, else
+ * ID_page_numbers.json beside it.  0 found (pn filled), -1 none. */
+static int
+local_pagenums(struct sink *k)
 {
-	struct buf *b = &k->line;
-	char pg[32];
-	const char *vals[3];
+	struct buf err = BUF_INIT, *name = &k->own_pn_name;
+	const char *slash, *path = k->path;
+	int r;
 
-	snprintf(pg, sizeof pg, "%ld", page);
-	vals[0] = buf_str(&k->uid);
-	vals[1] = pg;
-	vals[2] = region;
-	buf_reset(b);
-	buf_adds(b, "internetarchive\t");
-	buf_add(b, k->tid.s, k->tid.len);
-	buf_printf(b, "\t%ld\t", page);
-	/* URLs built from a user template may hold anything: escape */
-	buf_reset(&k->url);
-	urltmpl_expand(opt.tmpl, &k->url, vals);
-	tsv_escape(b, k->url.s ? k->url.s : "", k->url.len);
+	buf_reset(name);
+	if (opt.page_numbers) {
+		buf_adds(name, opt.page_numbers);
+	} else {
+		if (strcmp(path, "-") == 0)
+			return -1;
+		slash = strrchr(path, '/');
+		if (slash)
+			buf_add(name, path, (size_t)(slash - path + 1));
+		buf_printf(name, "%s_page_numbers.json", k->id);
+		if (access(buf_str(name), F_OK) != 0)
+			return -1;
+	}
+	r = ia_pagenums_read_file(&k->own_pn, buf_str(name), &err);
+	if (r != 0)
+		msg_add(k->msgs, 1, "%s", buf_str(&err));
+	buf_free(&err);
+	return r;
 }
 
+/* An hOCR file's first page: find its leaves. */
 static void
-row_end(struct sink *k)
+local_leaves(struct sink *k)
 {
-	buf_addc(&k->line, '\n');
-	buf_add(k->out, k->line.s, k->line.len);
+	k->looked = 1;
+	if (local_pagenums(k) == 0) {
+		k->pn = &k->own_pn;
+		k->pn_name = buf_str(&k->own_pn_name);
+		return;
+	}
+	msg_add(k->msgs, 0, "%s: no page numbers (%s_page_numbers.json beside it, or "
+	    "--page-numbers): leaves unknown, so pages are named by access index (n0, n1, ...)",
+	    k->name, k->id);
+}
+
+/* The leaf of page p, or -1 when it is not known (an hOCR page without
+ * page numbers: then its access index names it). */
+static long
+leaf_of(struct sink *k, const struct ocr_page *p)
+{
+	long leaf;
+
+	if (ocr_scan_format(k->scan) != OCR_FORMAT_HOCR)
+		return p->index;
+	if (k->path && !k->looked)
+		local_leaves(k);
+	if (!k->pn)
+		return -1;
+	leaf = ia_pagenums_leaf(k->pn, (size_t)p->index);
+	if (leaf < 0 && !k->said_beyond) {
+		k->said_beyond = 1;
+		msg_add(k->msgs, 1, "%s: lists %zu page%s, but %s has page %ld: from there on "
+		    "the rows name access pages (n%ld, ...), not leaves", k->pn_name, k->pn->n,
+		    k->pn->n == 1 ? "" : "s", k->name, p->index + 1, p->index);
+	}
+	return leaf;
+}
+
+/* The row's library, id, page and url. */
+static void
+row_start(struct sink *k, const struct ocr_page *p, int has_box, long l, long t, long r, long b)
+{
+	struct buf *line = &k->line;
+	long leaf = leaf_of(k, p);
+	const char *region = leaf >= 0 ? region_of(k, has_box, l, t, r, b) : "full";
+	const char *vals[3];
+
+	buf_reset(&k->page);
+	if (k->book)
+		buf_printf(&k->page, "%s_", k->book);
+	if (leaf >= 0)
+		buf_printf(&k->page, "%ld", leaf);
+	else
+		buf_printf(&k->page, "n%ld", p->index);
+	if (leaf < 0 && opt.crop && has_box && !k->said_crop) {
+		k->said_crop = 1;
+		msg_add(k->msgs, 0, "%s: leaves unknown, so whole pages, not crops", k->name);
+	}
+	buf_reset(&k->url);
+	if (opt.url_template || (leaf >= 0 && !k->book)) {
+		vals[0] = buf_str(&k->uid);
+		vals[1] = buf_str(&k->page);
+		vals[2] = region;
+		urltmpl_expand(opt.tmpl, &k->url, vals);
+	} else if (leaf >= 0) {
+		/* a book of several: its own image stack */
+		buf_printf(&k->url, "%s/image/iiif/2/", opt.iiif);
+		iiif_ia_stack_id(&k->url, buf_str(&k->tid), k->jp2, leaf);
+		buf_printf(&k->url, "/%s" STACK_TAIL, region);
+	} else {
+		/* BookReader's page image by access index */
+		buf_printf(&k->url, "%s/download/%s/page/n%ld.jpg", ia_base_url(), buf_str(&k->uid),
+		    p->index);
+	}
+	buf_reset(line);
+	buf_adds(line, "internetarchive\t");
+	buf_add(line, k->tid.s, k->tid.len);
+	buf_addc(line, '\t');
+	tsv_escape(line, k->page.s, k->page.len);
+	buf_addc(line, '\t');
+	/* URLs built from a user template may hold anything: escape */
+	tsv_escape(line, k->url.s ? k->url.s : "", k->url.len);
+}
+
+/* Width, height, the -f fields, and the row is done. */
+static void
+row_end(struct sink *k, const struct ocr_page *p)
+{
+	struct buf *line = &k->line;
+	const char *sys;
+	int i;
+
+	put_dim(line, p->width);
+	put_dim(line, p->height);
+	for (i = 0; i < opt.nfields; i++) {
+		buf_addc(line, '\t');
+		switch (opt.fields[i]) {
+		case F_OCR:
+			sys = ocr_scan_system(k->scan);
+			tsv_escape(line, sys, strlen(sys));
+			break;
+		case F_DPI:
+			if (p->dpi > 0)
+				buf_printf(line, "%ld", p->dpi);
+			break;
+		}
+	}
+	buf_addc(line, '\n');
+	buf_add(k->out, line->s, line->len);
 }
 
 /* A page row: the region is the union of its kept blocks. */
 static void
-page_row(struct sink *k, const struct abbyy_page *p, size_t n)
+page_row(struct sink *k, const struct ocr_page *p, size_t n)
 {
 	long l = 0, t = 0, r = 0, b = 0;
 	int first = 1, boxed = 1;
 	size_t i;
 
 	for (i = 0; i < p->n; i++) {
-		const struct abbyy_block *x = &p->b[i];
+		const struct ocr_block *x = &p->b[i];
 		if (x->drop)
 			continue;
 		if (!x->has_box) {
@@ -194,16 +387,14 @@ page_row(struct sink *k, const struct abbyy_page *p, size_t n)
 			b = x->b;
 		first = 0;
 	}
-	row_start(k, p->index, region_of(k, boxed && !first, l, t, r, b));
+	row_start(k, p, boxed && !first, l, t, r, b);
 	buf_printf(&k->line, "\t%zu", n);
-	put_dim(&k->line, p->width);
-	put_dim(&k->line, p->height);
-	row_end(k);
+	row_end(k, p);
 }
 
 /* The scanner's page: its rows. */
 static void
-on_page(void *arg, const struct abbyy_page *p, size_t n)
+on_page(void *arg, const struct ocr_page *p, size_t n)
 {
 	struct sink *k = arg;
 	size_t i;
@@ -212,17 +403,15 @@ on_page(void *arg, const struct abbyy_page *p, size_t n)
 		page_row(k, p, n);
 	} else {
 		for (i = 0; i < p->n; i++) {
-			const struct abbyy_block *b = &p->b[i];
+			const struct ocr_block *b = &p->b[i];
 			if (b->drop)
 				continue;
-			row_start(k, p->index, region_of(k, b->has_box, b->l, b->t, b->r, b->b));
+			row_start(k, p, b->has_box, b->l, b->t, b->r, b->b);
 			if (b->has_box)
 				buf_printf(&k->line, "\t%ld\t%ld\t%ld\t%ld", b->l, b->t, b->r, b->b);
 			else
 				buf_adds(&k->line, "\t\t\t\t");
-			put_dim(&k->line, p->width);
-			put_dim(&k->line, p->height);
-			row_end(k);
+			row_end(k, p);
 		}
 	}
 	if (k->direct && (k->out->len > PIPE_BUF || opt.line_buffered)) {
@@ -234,16 +423,23 @@ on_page(void *arg, const struct abbyy_page *p, size_t n)
 
 /* "6 pages, 5 Picture blocks; kept 1 on 1 page; dropped ..." */
 static void
-summary(struct buf *b, const struct abbyy_scan *s)
+summary(struct buf *b, const struct ocr_scan *s)
 {
-	const struct abbyy_scan_stats *st = abbyy_scan_stats(s);
+	const struct ocr_stats *st = ocr_scan_stats(s);
+	int hocr = ocr_scan_format(s) == OCR_FORMAT_HOCR;
 
-	buf_printf(b, "%ld page%s, %lu Picture block%s; kept %lu on %lu page%s",
-	    st->npages, st->npages == 1 ? "" : "s", st->nblocks, st->nblocks == 1 ? "" : "s",
+	buf_printf(b, "%ld page%s, %lu %s%s; kept %lu on %lu page%s",
+	    st->npages, st->npages == 1 ? "" : "s", st->nblocks,
+	    hocr ? "picture box" : "Picture block", st->nblocks == 1 ? "" : hocr ? "es" : "s",
 	    st->kept, st->kept_pages, st->kept_pages == 1 ? "" : "s");
-	buf_printf(b, "; dropped %lu colour card, %lu small, %lu cover, %lu nested",
-	    st->dropped[ABBYY_DROP_CARD], st->dropped[ABBYY_DROP_SMALL],
-	    st->dropped[ABBYY_DROP_COVER], st->dropped[ABBYY_DROP_NESTED]);
+	if (hocr)
+		buf_printf(b, "; dropped %lu small, %lu text, %lu cover, %lu nested",
+		    st->dropped[OCR_DROP_SMALL], st->dropped[OCR_DROP_TEXT],
+		    st->dropped[OCR_DROP_COVER], st->dropped[OCR_DROP_NESTED]);
+	else
+		buf_printf(b, "; dropped %lu colour card, %lu small, %lu cover, %lu nested",
+		    st->dropped[OCR_DROP_CARD], st->dropped[OCR_DROP_SMALL],
+		    st->dropped[OCR_DROP_COVER], st->dropped[OCR_DROP_NESTED]);
 }
 
 /* ---- ids from names ---- */
@@ -260,12 +456,15 @@ strip_suffix(char *s, const char *suf)
 	return 0;
 }
 
-/* The base name of a path or URL path without .gz, .xml and _abbyy. */
+/* The base name of a path or URL path without .gz, .xml, .html, .hocr
+ * and the OCR suffixes (_abbyy, _hocr, _chocr). */
 static char *
 id_from_name(const char *path, int is_url)
 {
+	static const char *const sufs[] = { ".gz", ".xml", ".html", ".htm", ".hocr", "_abbyy",
+		"_chocr", "_hocr", NULL };
 	const char *p = path, *slash;
-	size_t n;
+	size_t n, i;
 	char *id;
 	int again;
 
@@ -283,9 +482,8 @@ id_from_name(const char *path, int is_url)
 	if (slash)
 		memmove(id, slash + 1, strlen(slash + 1) + 1);
 	do {
-		again = strip_suffix(id, ".gz");
-		again |= strip_suffix(id, ".xml");
-		again |= strip_suffix(id, "_abbyy");
+		for (again = 0, i = 0; sufs[i]; i++)
+			again |= strip_suffix(id, sufs[i]);
 	} while (again);
 	return id;
 }
@@ -296,8 +494,8 @@ static void
 scan_file(const char *path)
 {
 	struct io_in *in = io_open(path);
-	struct buf rows = BUF_INIT, b = BUF_INIT;
-	struct abbyy_scan *s;
+	struct buf rows = BUF_INIT, b = BUF_INIT, msgs = BUF_INIT;
+	struct ocr_scan *s;
 	struct readahead *ra;
 	struct sink k;
 	const char *p, *err;
@@ -318,35 +516,47 @@ scan_file(const char *path)
 	} else {
 		id = id_from_name(path, 0);
 	}
-	sink_init(&k, id, &rows, 1);
-	s = abbyy_scan_new(&opt.scan, io_name(in), on_page, &k);
+	sink_init(&k, id, &rows, 1, &msgs);
+	k.name = io_name(in);
+	k.path = path;
+	k.id = id;
+	s = k.scan = ocr_scan_new(&opt.scan, io_name(in), on_page, &k);
 	ra = readahead_start(in);
 	while ((r = readahead_next(ra, &p, &n)) > 0)
-		if (abbyy_scan_feed(s, p, n) < 0)
+		if (ocr_scan_feed(s, p, n) < 0)
 			break;
 	if (r < 0)
-		abbyy_scan_abort(s, io_error(in));
+		ocr_scan_abort(s, io_error(in));
 	else
-		abbyy_scan_end(s);	/* after a failure: the pages still held */
+		ocr_scan_end(s);	/* after a failure: the pages still held */
 	put_rows(rows.s, rows.len, 1);
 	readahead_stop(ra);
-	if ((err = abbyy_scan_error(s, &line)) != NULL) {
+	if ((err = ocr_scan_error(s, &line)) != NULL) {
 		diag_data(io_name(in), line, "%s", err);
 		diag_failed();
 	}
+	msg_print(&msgs);
 	if (opt.verbose) {
 		summary(&b, s);
-		diag_note("%s: %s", io_name(in), buf_str(&b));
+		diag_note("%s: %s: %s", io_name(in), ocr_scan_system(s) ? ocr_scan_system(s) : "OCR",
+		    buf_str(&b));
 	}
-	abbyy_scan_free(s);
+	ocr_scan_free(s);
 	sink_free(&k);
 	buf_free(&rows);
 	buf_free(&b);
+	buf_free(&msgs);
 	io_close(in);
 	free(id);
 }
 
 /* ---- the network: URL operands and --ia items ---- */
+
+/* The page numbers of one book, fetched before its OCR. */
+struct pn_fetch {
+	struct ia_pagenums pn;	/* first: the body (json_body) */
+	struct item *it;
+};
 
 struct item {
 	struct ia_item meta;	/* first: the metadata body (json_body) */
@@ -355,58 +565,48 @@ struct item {
 	int ia;			/* an --ia item: metadata first */
 	int done;
 	char *meta_url;
+	size_t book;		/* the book being read (--ia) */
+	struct pn_fetch pnf;
+	char *pn_url;
 	char *dl_url;
 	char *label;		/* scan name: "ID: URL" or "URL" */
 	struct io_dec *dec;
 	struct buf chunk;	/* a decoded chunk, NUL-terminated for the scanner */
-	struct abbyy_scan *scan;
+	struct ocr_scan *scan;
 	struct sink sink;
 	struct buf out;		/* rows, printed in input order */
-	struct buf msgs;	/* "E message\n" (error) or "N message\n" (note) */
+	size_t book_start;	/* where this book's rows start in out */
+	struct buf msgs;	/* messages, printed after the rows */
 };
 
 static struct http *net;
-static char *ia_base;
 static struct item *items, *items_tail;
 static size_t nitems;		/* not yet printed */
 static size_t nactive;		/* not yet done */
 
 static void
-item_msg(struct item *it, int error, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-item_msg(struct item *it, int error, const char *fmt, ...)
+item_scan_free(struct item *it)
 {
-	char msg[2048];
-	va_list ap;
-	size_t i;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	for (i = 0; msg[i]; i++)
-		if (msg[i] == '\n')
-			msg[i] = ' ';
-	buf_addc(&it->msgs, error ? 'E' : 'N');
-	buf_adds(&it->msgs, msg);
-	buf_addc(&it->msgs, '\n');
+	if (it->scan) {
+		ocr_scan_free(it->scan);
+		sink_free(&it->sink);
+		it->scan = NULL;
+	}
 }
 
 static void
 item_free(struct item *it)
 {
-	if (it->scan) {
-		abbyy_scan_free(it->scan);
-		sink_free(&it->sink);
-	}
+	item_scan_free(it);
 	io_dec_free(it->dec);
 	ia_item_free(&it->meta);
+	ia_pagenums_free(&it->pnf.pn);
 	buf_free(&it->out);
 	buf_free(&it->msgs);
 	buf_free(&it->chunk);
 	free(it->id);
 	free(it->meta_url);
+	free(it->pn_url);
 	free(it->dl_url);
 	free(it->label);
 	free(it);
@@ -419,6 +619,8 @@ item_new(const char *id, int ia)
 
 	it->id = xstrdup(id);
 	it->ia = ia;
+	it->pnf.it = it;
+	ia_pagenums_init(&it->pnf.pn);
 	if (items_tail)
 		items_tail->next = it;
 	else
@@ -443,18 +645,8 @@ flush_items(void)
 	struct item *it;
 
 	while ((it = items) != NULL && it->done) {
-		const char *p = it->msgs.s, *nl;
-
 		put_rows(it->out.s, it->out.len, 1);
-		while (p && *p && (nl = strchr(p, '\n')) != NULL) {
-			if (*p == 'E') {
-				diag_warn("%.*s", (int)(nl - p - 1), p + 1);
-				diag_failed();
-			} else {
-				diag_note("%.*s", (int)(nl - p - 1), p + 1);
-			}
-			p = nl + 1;
-		}
+		msg_print(&it->msgs);
 		items = it->next;
 		if (!items)
 			items_tail = NULL;
@@ -463,17 +655,32 @@ flush_items(void)
 	}
 }
 
-/* (Re)start the scan of the download: a retried transfer starts over. */
+static const struct ia_book *
+cur_book(const struct item *it)
+{
+	return it->ia ? &it->meta.books[it->book] : NULL;
+}
+
+/* (Re)start the scan of the download: a retried transfer starts over,
+ * without the rows it gave so far (the rows of the books before stay). */
 static void
 item_scan_start(struct item *it)
 {
-	if (it->scan) {
-		abbyy_scan_free(it->scan);
-		sink_free(&it->sink);
+	const struct ia_book *bk = cur_book(it);
+
+	item_scan_free(it);
+	buf_truncate(&it->out, it->book_start);
+	sink_init(&it->sink, it->id, &it->out, 0, &it->msgs);
+	it->sink.name = it->label;
+	it->scan = it->sink.scan = ocr_scan_new(&opt.scan, it->label, on_page, &it->sink);
+	if (bk && it->meta.nbooks > 1) {
+		it->sink.book = bk->prefix;
+		it->sink.jp2 = bk->jp2;
 	}
-	buf_reset(&it->out);
-	sink_init(&it->sink, it->id, &it->out, 0);
-	it->scan = abbyy_scan_new(&opt.scan, it->label, on_page, &it->sink);
+	if (bk && bk->page_numbers && it->pnf.pn.n) {
+		it->sink.pn = &it->pnf.pn;
+		it->sink.pn_name = it->pn_url;
+	}
 	if (it->dec)
 		io_dec_reset(it->dec);
 	else
@@ -487,7 +694,7 @@ dl_sink(void *arg, const char *p, size_t n)
 
 	buf_reset(&it->chunk);
 	buf_add(&it->chunk, p, n);
-	return abbyy_scan_feed(it->scan, it->chunk.s, it->chunk.len) < 0;
+	return ocr_scan_feed(it->scan, it->chunk.s, it->chunk.len) < 0;
 }
 
 static int
@@ -497,7 +704,7 @@ dl_body(void *arg, const char *p, size_t n)
 	int r = io_dec_push(it->dec, p, n, dl_sink, it);
 
 	if (r < 0)
-		abbyy_scan_abort(it->scan, io_dec_error(it->dec));
+		ocr_scan_abort(it->scan, io_dec_error(it->dec));
 	return r != 0;
 }
 
@@ -506,6 +713,8 @@ dl_restart(void *arg)
 {
 	item_scan_start(arg);
 }
+
+static void next_book(struct item *it);
 
 static void
 dl_done(void *arg, const struct http_result *r)
@@ -517,27 +726,33 @@ dl_done(void *arg, const struct http_result *r)
 	if (r->outcome == HTTP_OK) {
 		int e = io_dec_end(it->dec, dl_sink, it);
 		if (e < 0)
-			abbyy_scan_abort(it->scan, io_dec_error(it->dec));
+			ocr_scan_abort(it->scan, io_dec_error(it->dec));
 		else if (e == 0)
-			abbyy_scan_end(it->scan);
+			ocr_scan_end(it->scan);
 	} else if (r->outcome != HTTP_ABORTED) {
 		/* HTTP_ABORTED: we stopped it, for an error of the scan */
-		item_msg(it, 1, "%s%s%s: %s", pre ? pre : "", pre ? ": " : "", r->url, r->error);
+		msg_add(&it->msgs, 1, "%s%s%s: %s", pre ? pre : "", pre ? ": " : "", r->url,
+		    r->error);
 	}
-	abbyy_scan_abort(it->scan, NULL);	/* what is still held after a failure */
-	if ((err = abbyy_scan_error(it->scan, &line)) != NULL) {
+	ocr_scan_abort(it->scan, NULL);	/* what is still held after a failure */
+	if ((err = ocr_scan_error(it->scan, &line)) != NULL) {
 		if (line)
-			item_msg(it, 1, "%s:%lu: %s", it->label, line, err);
+			msg_add(&it->msgs, 1, "%s:%lu: %s", it->label, line, err);
 		else
-			item_msg(it, 1, "%s: %s", it->label, err);
+			msg_add(&it->msgs, 1, "%s: %s", it->label, err);
 	}
 	if (opt.verbose) {
 		struct buf b = BUF_INIT;
+		const char *sys = ocr_scan_system(it->scan);
 		summary(&b, it->scan);
-		item_msg(it, 0, "%s: %s", it->label, buf_str(&b));
+		msg_add(&it->msgs, 0, "%s: %s: %s", it->label, sys ? sys : "OCR", buf_str(&b));
 		buf_free(&b);
 	}
-	item_done(it);
+	item_scan_free(it);
+	if (it->ia && ++it->book < it->meta.nbooks)
+		next_book(it);
+	else
+		item_done(it);
 }
 
 static const struct http_cb dl_cb = { NULL, dl_body, dl_restart, dl_done };
@@ -547,18 +762,73 @@ start_download(struct item *it)
 {
 	struct buf lab = BUF_INIT;
 
+	free(it->label);
 	if (it->ia)
 		buf_printf(&lab, "%s: %s", it->id, it->dl_url);
 	else
 		buf_adds(&lab, it->dl_url);
 	it->label = xstrdup(buf_str(&lab));
 	buf_free(&lab);
+	it->book_start = it->out.len;
 	item_scan_start(it);
 	http_get(net, it->dl_url, &dl_cb, it);
 }
 
-/* The finished metadata body of url: set it->dl_url to the ABBYY file to
- * fetch and return 0, or say why not (item_msg) and return -1. */
+/* The book's page numbers arrived (or not): then its OCR. */
+static void
+pn_done(void *arg, const struct http_result *r)
+{
+	struct item *it = ((struct pn_fetch *)arg)->it;
+	const char *err;
+	unsigned long line;
+
+	if (r->outcome != HTTP_OK && !(r->outcome == HTTP_ABORTED && it->pnf.pn.body.failed)) {
+		msg_add(&it->msgs, 1, "%s: %s: %s; leaves unknown, so pages are named by access "
+		    "index (n0, n1, ...)", it->id, r->url, r->error);
+		ia_pagenums_reset(&it->pnf.pn);
+	} else if (ia_pagenums_end(&it->pnf.pn) != 0) {
+		err = ia_pagenums_error(&it->pnf.pn, &line);
+		msg_add(&it->msgs, 1, "%s: %s:%lu: %s; leaves unknown, so pages are named by "
+		    "access index (n0, n1, ...)", it->id, r->url, line, err);
+		ia_pagenums_reset(&it->pnf.pn);
+	}
+	start_download(it);
+}
+
+static const struct http_cb pn_cb = { NULL, json_body_feed, json_body_restart, pn_done };
+
+/* Fetch the current book: its page numbers first, if it has any. */
+static void
+next_book(struct item *it)
+{
+	const struct ia_book *bk = cur_book(it);
+	struct buf u = BUF_INIT;
+
+	ia_item_url(&u, ia_base_url(), it->id, bk->ocr);
+	free(it->dl_url);
+	it->dl_url = xstrdup(buf_str(&u));
+	if (opt.verbose)
+		msg_add(&it->msgs, 0, "%s: OCR: %s (%s)%s", it->id, ia_ocr_name(bk->kind), bk->ocr,
+		    bk->kind != IA_OCR_ABBYY && !bk->page_numbers ? "; no page numbers" : "");
+	ia_pagenums_reset(&it->pnf.pn);
+	if (bk->kind == IA_OCR_ABBYY || !bk->page_numbers) {
+		if (bk->kind != IA_OCR_ABBYY)
+			msg_add(&it->msgs, 0, "%s: %s: no page numbers: leaves unknown, so pages "
+			    "are named by access index (n0, n1, ...)", it->id, bk->ocr);
+		buf_free(&u);
+		start_download(it);
+		return;
+	}
+	buf_reset(&u);
+	ia_item_url(&u, ia_base_url(), it->id, bk->page_numbers);
+	free(it->pn_url);
+	it->pn_url = xstrdup(buf_str(&u));
+	buf_free(&u);
+	http_get(net, it->pn_url, &pn_cb, &it->pnf);
+}
+
+/* The finished metadata body of url: start the first book and return 0,
+ * or say why not and return -1. */
 static int
 meta_choose(struct item *it, const char *url)
 {
@@ -569,28 +839,31 @@ meta_choose(struct item *it, const char *url)
 	switch (ia_item_end(&it->meta)) {
 	case IA_ITEM_BAD_JSON:
 		err = ia_item_json_error(&it->meta, &line);
-		item_msg(it, 1, "%s: %s:%lu: %s", it->id, url, line, err);
+		msg_add(&it->msgs, 1, "%s: %s:%lu: %s", it->id, url, line, err);
 		return -1;
 	case IA_ITEM_UNKNOWN:
-		item_msg(it, 1, "%s: unknown identifier", it->id);
+		msg_add(&it->msgs, 1, "%s: unknown identifier", it->id);
 		return -1;
-	case IA_ITEM_NO_ABBYY:
-		item_msg(it, 0, "%s: no ABBYY file (items OCR'd after 2020 have none)", it->id);
+	case IA_ITEM_DARK:
+		msg_add(&it->msgs, 0, "%s: dark item (not public); skipped", it->id);
+		return -1;
+	case IA_ITEM_NO_OCR:
+		msg_add(&it->msgs, 0, "%s: no OCR (no ABBYY, chOCR or hOCR file); skipped",
+		    it->id);
 		return -1;
 	case IA_ITEM_PRIVATE:
-		item_msg(it, 0, "%s: ABBYY file is private (lending item); skipped", it->id);
+		msg_add(&it->msgs, 0, "%s: OCR is private (lending item); skipped", it->id);
 		return -1;
 	case IA_ITEM_UNSAFE:
-		name = ia_item_file(&it->meta);
+		name = ia_item_unsafe(&it->meta);
 		tsv_escape(&u, name, strlen(name));
-		item_msg(it, 1, "%s: %s: ABBYY file name '%s' leaves the item's folder; skipped",
+		msg_add(&it->msgs, 1, "%s: %s: file name '%s' leaves the item's folder; skipped",
 		    it->id, url, buf_str(&u));
 		buf_free(&u);
 		return -1;
 	}
-	ia_item_url(&u, ia_base, it->id, ia_item_file(&it->meta));
-	it->dl_url = xstrdup(buf_str(&u));
-	buf_free(&u);
+	it->book = 0;
+	next_book(it);
 	return 0;
 }
 
@@ -600,15 +873,12 @@ meta_done(void *arg, const struct http_result *r)
 	struct item *it = arg;
 
 	if (r->outcome != HTTP_OK && !(r->outcome == HTTP_ABORTED && it->meta.body.failed)) {
-		item_msg(it, 1, "%s: %s: %s", it->id, r->url, r->error);
+		msg_add(&it->msgs, 1, "%s: %s: %s", it->id, r->url, r->error);
 		item_done(it);
 		return;
 	}
-	if (meta_choose(it, r->url) != 0) {
+	if (meta_choose(it, r->url) != 0)
 		item_done(it);
-		return;
-	}
-	start_download(it);
 }
 
 static const struct http_cb meta_cb = { NULL, json_body_feed, json_body_restart, meta_done };
@@ -665,16 +935,16 @@ next_item(struct ids *x)
 			break;
 		it = item_new("", 1);
 		if (r == IDS_ERROR)
-			item_msg(it, 1, "%s:%lu: %s", x->file, x->lineno, x->error);
+			msg_add(&it->msgs, 1, "%s:%lu: %s", x->file, x->lineno, x->error);
 		else
-			item_msg(it, 1, "%s:%lu: not an Internet Archive identifier: '%.*s'",
+			msg_add(&it->msgs, 1, "%s:%lu: not an Internet Archive identifier: '%.*s'",
 			    x->file, x->lineno, (int)(x->len > 80 ? 80 : x->len), x->id);
 		item_done(it);
 		return it;
 	}
 	it = item_new(x->id, 1);
 	ia_item_init(&it->meta);
-	buf_printf(&u, "%s/metadata/", ia_base);
+	buf_printf(&u, "%s/metadata/", ia_base_url());
 	http_escape(&u, x->id, x->len);
 	it->meta_url = xstrdup(buf_str(&u));
 	buf_free(&u);
@@ -708,12 +978,14 @@ run_ia(char **paths, int npaths)
 /* ---- options ---- */
 
 enum { O_BLOCKS = CLI_LONG, O_COVER_LEAVES, O_CROP, O_FULL_PARSE, O_IA, O_ID, O_KEEP_CARD,
-	O_KEEP_COVERS, O_KEEP_NESTED, O_LINE_BUFFERED, O_MIN_AREA, O_NO_FILTER, O_URL_TEMPLATE };
+	O_KEEP_COVERS, O_KEEP_NESTED, O_KEEP_TEXT, O_LINE_BUFFERED, O_MIN_AREA, O_NO_FILTER,
+	O_PAGE_NUMBERS, O_URL_TEMPLATE };
 
 static const struct cli_opt options[] = {
 	{ "blocks", O_BLOCKS, CLI_NOARG },
 	{ "cover-leaves", O_COVER_LEAVES, CLI_ARG },
 	{ "crop", O_CROP, CLI_NOARG },
+	{ "fields", 'f', CLI_ARG },
 	{ "full-parse", O_FULL_PARSE, CLI_NOARG },
 	{ "ia", O_IA, CLI_NOARG },
 	{ "id", O_ID, CLI_ARG },
@@ -721,15 +993,42 @@ static const struct cli_opt options[] = {
 	{ "keep-card", O_KEEP_CARD, CLI_NOARG },
 	{ "keep-covers", O_KEEP_COVERS, CLI_NOARG },
 	{ "keep-nested", O_KEEP_NESTED, CLI_NOARG },
+	{ "keep-text", O_KEEP_TEXT, CLI_NOARG },
 	{ "line-buffered", O_LINE_BUFFERED, CLI_NOARG },
 	{ "min-area", O_MIN_AREA, CLI_ARG },
 	{ "no-filter", O_NO_FILTER, CLI_NOARG },
+	{ "page-numbers", O_PAGE_NUMBERS, CLI_ARG },
 	{ "url-template", O_URL_TEMPLATE, CLI_ARG },
 	{ "verbose", 'v', CLI_NOARG },
 	{ NULL, 0, 0 }
 };
 
 static void usage(void);
+
+/* -f: the extra columns, in the order given. */
+static void
+parse_fields(const char *val)
+{
+	static const char *const names[] = { "ocr", "dpi", NULL };
+	const char *p = val;
+
+	opt.nfields = 0;
+	for (;;) {
+		size_t n = strcspn(p, ","), i;
+		for (i = 0; names[i]; i++)
+			if (strlen(names[i]) == n && strncmp(p, names[i], n) == 0)
+				break;
+		if (!names[i])
+			cli_usage_error(&spec, "-f: unknown field '%.*s' (fields: ocr, dpi)",
+			    (int)(n > 40 ? 40 : n), p);
+		if (opt.nfields == F_MAX)
+			cli_usage_error(&spec, "-f: too many fields");
+		opt.fields[opt.nfields++] = (int)i;
+		if (!p[n])
+			break;
+		p += n + 1;
+	}
+}
 
 static const struct cli_spec spec = {
 	.usage = usage_text,
@@ -751,6 +1050,9 @@ on_option(void *arg, int key, const char *val)
 		break;
 	case O_CROP:
 		opt.crop = 1;
+		break;
+	case 'f':
+		parse_fields(val);
 		break;
 	case O_FULL_PARSE:
 		opt.scan.full_parse = 1;
@@ -775,6 +1077,9 @@ on_option(void *arg, int key, const char *val)
 	case O_KEEP_NESTED:
 		opt.scan.keep_nested = 1;
 		break;
+	case O_KEEP_TEXT:
+		opt.scan.keep_text = 1;
+		break;
 	case O_LINE_BUFFERED:
 		opt.line_buffered = 1;
 		tsv_set_line_buffered(1);
@@ -784,6 +1089,10 @@ on_option(void *arg, int key, const char *val)
 		break;
 	case O_NO_FILTER:
 		opt.scan.no_filter = 1;
+		break;
+	case O_PAGE_NUMBERS:
+		cli_readable(&spec, "--page-numbers", val);
+		opt.page_numbers = val;
 		break;
 	case O_URL_TEMPLATE:
 		opt.url_template = val;
@@ -799,15 +1108,12 @@ static void
 template_init(void)
 {
 	struct buf t = BUF_INIT, err = BUF_INIT;
-	char *iiif;
 
 	if (opt.url_template) {
 		buf_adds(&t, opt.url_template);
 	} else {
-		iiif = cli_base_url(&spec, NULL, "PLATES_IIIF_BASE", IIIF_DEFAULT,
-		    "IIIF");
-		buf_printf(&t, "%s%s", iiif, TEMPLATE_TAIL);
-		free(iiif);
+		opt.iiif = cli_base_url(&spec, NULL, "PLATES_IIIF_BASE", IIIF_DEFAULT, "IIIF");
+		buf_printf(&t, "%s%s", opt.iiif, TEMPLATE_TAIL);
 	}
 	if ((opt.tmpl = urltmpl_new(buf_str(&t), tmpl_names, &err)) == NULL)
 		cli_usage_error(&spec, "--url-template: %s", buf_str(&err));
@@ -820,11 +1126,15 @@ put_header(void)
 {
 	static const char hb[] = "library\tid\tpage\turl\tl\tt\tr\tb\twidth\theight";
 	static const char hp[] = "library\tid\tpage\turl\tnpictures\twidth\theight";
+	static const char *const names[] = { "\tocr", "\tdpi" };
+	int i;
 
 	if (opt.blocks)
 		tsv_put_raw(hb, sizeof hb - 1);
 	else
 		tsv_put_raw(hp, sizeof hp - 1);
+	for (i = 0; i < opt.nfields; i++)
+		tsv_put_raw(names[opt.fields[i]], strlen(names[opt.fields[i]]));
 	tsv_end();
 	tsv_flush();	/* rows go out in whole pieces (put_rows) */
 }
@@ -838,28 +1148,34 @@ is_url(const char *s)
 static void
 usage(void)
 {
-	printf("\nABBYY FineReader XML (plain or gzip; files, '-' or no FILE for stdin,\n"
-	    "http(s) URLs streamed) to the pages with Picture blocks, one row per page:\n"
-	    "internetarchive, id, page (leaf), url, npictures, width, height.\n\n"
-	    "      --blocks         one row per Picture block: ... url l t r b width height\n"
+	printf("\nOCR to the pages with pictures, one row per page: internetarchive, id,\n"
+	    "page (leaf), url, npictures, width, height.  It reads ABBYY FineReader XML\n"
+	    "and hOCR (Tesseract's _hocr.html and _chocr.html.gz), told apart by content;\n"
+	    "plain or gzip; files, '-' or no FILE for stdin, http(s) URLs streamed.\n\n"
+	    "      --blocks         one row per picture box: ... url l t r b width height\n"
 	    "      --cover-leaves N the leaves at each end where whole-leaf pictures are\n"
 	    "                       covers (default 5)\n"
-	    "      --crop           put the block's box (the union, for page rows) in\n"
-	    "                       the URL's region\n"
+	    "      --crop           put the box (the union, for page rows) in the URL's\n"
+	    "                       region\n"
+	    "  -f, --fields LIST    extra columns: ocr (what made the OCR), dpi\n"
 	    "      --full-parse     hand every byte to the XML parser (slower; see the\n"
 	    "                       manual)\n"
 	    "  -H, --header         print a header row (with --ia: the input has one)\n"
 	    "  -h, --help           this help\n"
 	    "      --ia             read Internet Archive identifiers (first column of\n"
-	    "                       the FILEs or stdin) and fetch each item's ABBYY file\n"
+	    "                       the FILEs or stdin) and fetch each item's OCR\n"
 	    "      --id ID          the id column for files, stdin and URLs\n"
 	    "  -j, --jobs N         items in flight with --ia (default 2)\n"
-	    "      --keep-card      keep leaf 0's colour-card placeholder\n"
+	    "      --keep-card      keep leaf 0's colour-card placeholder (ABBYY)\n"
 	    "      --keep-covers    keep whole-leaf pictures at either end of the book\n"
-	    "      --keep-nested    keep blocks that lie inside another kept block\n"
+	    "      --keep-nested    keep boxes that lie inside another kept box\n"
+	    "      --keep-text      keep hOCR boxes mostly covered by recognised words\n"
 	    "      --line-buffered  flush after every page\n"
-	    "      --min-area PCT   drop blocks under PCT %% of the page (default 10)\n"
-	    "      --no-filter      every Picture block, no filter at all\n"
+	    "      --min-area PCT   drop boxes under PCT %% of the page (default 10 for\n"
+	    "                       ABBYY, 5 for hOCR)\n"
+	    "      --no-filter      every picture box, no filter at all\n"
+	    "      --page-numbers F the hOCR's leaves (ID_page_numbers.json; default: the\n"
+	    "                       file of that name beside the hOCR file)\n"
 	    "  -q, --quiet          no informational messages\n"
 	    "      --retries N      retries of a failed request (default 5)\n"
 	    "      --retry-delay MS first retry delay, doubling (default 1000)\n"
@@ -867,7 +1183,8 @@ usage(void)
 	    "      --url-template T the URL, with {id}, {page} and {region} (default\n"
 	    "                       $PLATES_IIIF_BASE" TEMPLATE_TAIL ")\n"
 	    "  -V, --version        version\n"
-	    "  -v, --verbose        say per input what the filters dropped\n"
+	    "  -v, --verbose        say per input which OCR it read and what the filters\n"
+	    "                       dropped\n"
 	    "\nSee abbyy-pictures(1) and plates(7).\n");
 }
 
@@ -880,10 +1197,12 @@ main(int argc, char **argv)
 	i = cli_parse(&spec, &opt.cli, argc, argv, on_option, NULL);
 	if (opt.ia && opt.id)
 		cli_usage_error(&spec, "--id cannot be used with --ia (the ids come from the input)");
+	if (opt.ia && opt.page_numbers)
+		cli_usage_error(&spec, "--page-numbers cannot be used with --ia (each item's own "
+		    "are fetched)");
 	template_init();
 	if (opt.ia)
-		ia_base = cli_base_url(&spec, NULL, "PLATES_IA_BASE", IA_DEFAULT,
-		    "Internet Archive");
+		ia_base_url();
 	xml_init();
 
 	if (opt.cli.header)
@@ -902,6 +1221,7 @@ main(int argc, char **argv)
 	}
 	http_free(net);
 	free(ia_base);
+	free(opt.iiif);
 	urltmpl_free(opt.tmpl);
 	cli_free(&opt.cli);
 	xml_cleanup();

@@ -51,3 +51,20 @@ iiif_region(const char *url)
 	buf_addc(&b, '\0');
 	return b.s;
 }
+
+void
+iiif_ia_stack_id(struct buf *b, const char *id, const char *jp2, long leaf)
+{
+	struct buf path = BUF_INIT;
+	const char *base = strrchr(jp2, '/');
+	size_t n;
+
+	base = base ? base + 1 : jp2;
+	n = strlen(base);
+	if (n > 8 && strcmp(base + n - 8, "_jp2.zip") == 0)
+		n -= 8;
+	buf_printf(&path, "%s/%s/%.*s_jp2/%.*s_%04ld.jp2", id, jp2, (int)n, base, (int)n, base,
+	    leaf);
+	http_escape(b, path.s, path.len);
+	buf_free(&path);
+}

@@ -9,4 +9,13 @@
  * rotation that is a number, perhaps after '!').  The caller frees it. */
 char *iiif_region(const char *url);
 
+struct buf;
+
+/* Append the Internet Archive IIIF server's own identifier of leaf of an
+ * image stack (a _jp2.zip) of item id, percent-encoded as one path
+ * segment: ID/JP2/STACK_jp2/STACK_NNNN.jp2, where the stack's name is the
+ * zip's base name without "_jp2.zip" (iiif.archive.org/image/iiif/2/ takes
+ * it; the short form ID$LEAF reaches only the item's main stack). */
+void iiif_ia_stack_id(struct buf *b, const char *id, const char *jp2, long leaf);
+
 #endif
