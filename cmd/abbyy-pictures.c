@@ -222,7 +222,8 @@ put_dim(struct buf *b, long v)
 }
 
 /* The page numbers of a local hOCR file: --page-numbers, else
- * ID_page_numbers.json beside it.  0 found (pn filled), -1 none. */
+ * ID_page_numbers.json beside it.  0 found (own_pn filled), -1 none, -2
+ * broken (said). */
 static int
 local_pagenums(struct sink *k)
 {
@@ -245,21 +246,25 @@ local_pagenums(struct sink *k)
 	}
 	r = ia_pagenums_read_file(&k->own_pn, buf_str(name), &err);
 	if (r != 0)
-		msg_add(k->msgs, 1, "%s", buf_str(&err));
+		msg_add(k->msgs, 1, "%s; leaves unknown, so pages are named by access index "
+		    "(n0, n1, ...)", buf_str(&err));
 	buf_free(&err);
-	return r;
+	return r == 0 ? 0 : -2;
 }
 
 /* An hOCR file's first page: find its leaves. */
 static void
 local_leaves(struct sink *k)
 {
+	int r;
+
 	k->looked = 1;
-	if (local_pagenums(k) == 0) {
+	if ((r = local_pagenums(k)) == 0) {
 		k->pn = &k->own_pn;
 		k->pn_name = buf_str(&k->own_pn_name);
-		return;
 	}
+	if (r != -1)
+		return;
 	msg_add(k->msgs, 0, "%s: no page numbers (%s_page_numbers.json beside it, or "
 	    "--page-numbers): leaves unknown, so pages are named by access index (n0, n1, ...)",
 	    k->name, k->id);
