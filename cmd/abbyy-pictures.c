@@ -286,9 +286,9 @@ leaf_of(struct sink *k, const struct ocr_page *p)
 	leaf = ia_pagenums_leaf(k->pn, (size_t)p->index);
 	if (leaf < 0 && !k->said_beyond) {
 		k->said_beyond = 1;
-		msg_add(k->msgs, 1, "%s: lists %zu page%s, but %s has page %ld: from there on "
-		    "the rows name access pages (n%ld, ...), not leaves", k->pn_name, k->pn->n,
-		    k->pn->n == 1 ? "" : "s", k->name, p->index + 1, p->index);
+		msg_add(k->msgs, 1, "%s: lists %zu page%s, fewer than the OCR: from access page "
+		    "n%zu on, the rows name access pages, not leaves", k->pn_name, k->pn->n,
+		    k->pn->n == 1 ? "" : "s", k->pn->n);
 	}
 	return leaf;
 }
@@ -573,6 +573,7 @@ struct item {
 	size_t book;		/* the book being read (--ia) */
 	struct pn_fetch pnf;
 	char *pn_url;
+	char *pn_label;		/* "ID: URL" of the page numbers */
 	char *dl_url;
 	char *label;		/* scan name: "ID: URL" or "URL" */
 	struct io_dec *dec;
@@ -612,6 +613,7 @@ item_free(struct item *it)
 	free(it->id);
 	free(it->meta_url);
 	free(it->pn_url);
+	free(it->pn_label);
 	free(it->dl_url);
 	free(it->label);
 	free(it);
@@ -684,7 +686,7 @@ item_scan_start(struct item *it)
 	}
 	if (bk && bk->page_numbers && it->pnf.pn.n) {
 		it->sink.pn = &it->pnf.pn;
-		it->sink.pn_name = it->pn_url;
+		it->sink.pn_name = it->pn_label;
 	}
 	if (it->dec)
 		io_dec_reset(it->dec);
@@ -800,7 +802,13 @@ pn_done(void *arg, const struct http_result *r)
 	start_download(it);
 }
 
-static const struct http_cb pn_cb = { NULL, json_body_feed, json_body_restart, pn_done };
+static int
+pn_body(void *arg, const char *p, size_t n)
+{
+	return ia_pagenums_feed(&((struct pn_fetch *)arg)->pn, p, n);
+}
+
+static const struct http_cb pn_cb = { NULL, pn_body, json_body_restart, pn_done };
 
 /* Fetch the current book: its page numbers first, if it has any. */
 static void
@@ -828,6 +836,10 @@ next_book(struct item *it)
 	ia_item_url(&u, ia_base_url(), it->id, bk->page_numbers);
 	free(it->pn_url);
 	it->pn_url = xstrdup(buf_str(&u));
+	buf_reset(&u);
+	buf_printf(&u, "%s: %s", it->id, it->pn_url);
+	free(it->pn_label);
+	it->pn_label = xstrdup(buf_str(&u));
 	buf_free(&u);
 	http_get(net, it->pn_url, &pn_cb, &it->pnf);
 }
