@@ -17,22 +17,26 @@
 #define IA_DEFAULT_BASE "https://archive.org"
 #define PAGE_MIN 100
 #define PAGE_MAX 10000
-/* The clause --has-abbyy adds: items with an ABBYY file, lending books
- * (whose files are private) left out. */
-#define HAS_ABBYY " AND format:\"Abbyy GZ\" AND -collection:inlibrary" \
-    " AND -access-restricted-item:true"
+/* The clauses --has-abbyy and --has-ocr add: items with an ABBYY file, or
+ * with any OCR abbyy-pictures reads (ABBYY, Tesseract chOCR or hOCR);
+ * lending books (whose files are private) left out. */
+#define NO_LENDING " AND -collection:inlibrary AND -access-restricted-item:true"
+#define HAS_ABBYY " AND format:\"Abbyy GZ\"" NO_LENDING
+#define HAS_OCR " AND format:(\"Abbyy GZ\" OR chOCR OR hOCR)" NO_LENDING
 
 static const char usage_text[] =
-    "usage: ia-search [-Hq] [-f FIELD[,FIELD...]] [--count] [--has-abbyy] [--max N]\n"
-    "                 [--page-size N] [--base-url URL] [--retries N] [--retry-delay MS]\n"
-    "                 [--timeout SECS] [--progress | --no-progress] QUERY ...\n";
+    "usage: ia-search [-Hq] [-f FIELD[,FIELD...]] [--count] [--has-abbyy | --has-ocr]\n"
+    "                 [--max N] [--page-size N] [--base-url URL] [--retries N]\n"
+    "                 [--retry-delay MS] [--timeout SECS] [--progress | --no-progress]\n"
+    "                 QUERY ...\n";
 
-enum { O_COUNT = CLI_LONG, O_ABBYY, O_MAX, O_PAGE };
+enum { O_COUNT = CLI_LONG, O_ABBYY, O_OCR, O_MAX, O_PAGE };
 
 static const struct cli_opt own_opts[] = {
 	{ "count", O_COUNT, CLI_NOARG },
 	{ "fields", 'f', CLI_ARG },
 	{ "has-abbyy", O_ABBYY, CLI_NOARG },
+	{ "has-ocr", O_OCR, CLI_NOARG },
 	{ "max", O_MAX, CLI_ARG },
 	{ "page-size", O_PAGE, CLI_ARG },
 	{ NULL, 0, 0 }
@@ -48,7 +52,7 @@ static const struct cli_spec spec = {
 static struct {
 	struct cli cli;
 	int count;
-	int has_abbyy;
+	int has_abbyy, has_ocr;
 	long max;		/* 0: no limit */
 	long page_size;
 	/* -f: output columns, as indexes into names (which has no duplicates) */
@@ -349,6 +353,8 @@ on_option(void *arg, int key, const char *val)
 		add_fields(val);
 	else if (key == O_ABBYY)
 		opt.has_abbyy = 1;
+	else if (key == O_OCR)
+		opt.has_ocr = 1;
 	else if (key == O_MAX)
 		opt.max = cli_long(&spec, "--max", val, 1, 1000000000000L);
 	else if (key == O_PAGE)
@@ -369,6 +375,8 @@ help(void)
 	    "                         joined with ';')\n"
 	    "      --has-abbyy        only items with an ABBYY OCR file, no lending\n"
 	    "                         books\n"
+	    "      --has-ocr          only items with any OCR abbyy-pictures reads\n"
+	    "                         (ABBYY, Tesseract chOCR or hOCR), no lending books\n"
 	    "  -H, --header           print a header row first\n"
 	    "  -h, --help             this help\n"
 	    "      --max N            stop after N items\n"
@@ -388,6 +396,7 @@ main(int argc, char **argv)
 {
 	struct buf query = BUF_INIT;
 	size_t i;
+	const char *has;
 	int first, k, blank;
 
 	diag_init(argv[0]);
@@ -404,13 +413,18 @@ main(int argc, char **argv)
 		cli_usage_error(&spec, "--count prints only a number: no -f");
 	if (opt.count && opt.max)
 		cli_usage_error(&spec, "--count and --max exclude each other");
+	if (opt.has_abbyy && opt.has_ocr)
+		cli_usage_error(&spec, "--has-abbyy and --has-ocr exclude each other");
+	has = opt.has_abbyy ? HAS_ABBYY : opt.has_ocr ? HAS_OCR : NULL;
 	progress_init(opt.cli.quiet || opt.count ? 0 : opt.cli.progress);
-	if (opt.has_abbyy)
+	if (has)
 		buf_addc(&query, '(');
 	for (k = first; k < argc; k++)
 		buf_printf(&query, "%s%s", k > first ? " " : "", argv[k]);
-	if (opt.has_abbyy)
-		buf_adds(&query, ")" HAS_ABBYY);
+	if (has) {
+		buf_addc(&query, ')');
+		buf_adds(&query, has);
+	}
 
 	if (opt.count) {
 		run_count(buf_str(&query));
