@@ -182,101 +182,83 @@ test_not_json(void)
 	buf_free(&whole);
 }
 
+/* Write s[0..n) to path, gzip-compressed or not. */
 static void
-write_file(const char *path, const char *s, int gzip)
+write_file(const char *path, const char *s, size_t n, int gzip)
 {
 	FILE *f;
 	gzFile g;
 
 	if (gzip) {
-		if (!(g = gzopen(path, "wb")) || gzwrite(g, s, (unsigned)strlen(s)) != (int)strlen(s) ||
+		if (!(g = gzopen(path, "wb")) || gzwrite(g, s, (unsigned)n) != (int)n ||
 		    gzclose(g) != Z_OK)
 			diag_die(2, "%s: cannot write", path);
-	} else if (!(f = fopen(path, "wb")) || fputs(s, f) < 0 || fclose(f) != 0) {
+	} else if (!(f = fopen(path, "wb")) || fwrite(s, 1, n, f) != n || fclose(f) != 0) {
 		diag_die_errno(2, "%s", path);
 	}
+}
+
+/* A file written with s (gzip or not) is refused with the message
+ * PATH + want, or with PATH + ":" when want is NULL. */
+static void
+file_refused(const char *name, const char *s, int gzip, const char *want, const char *what)
+{
+	struct ia_pagenums p;
+	struct buf path = BUF_INIT, err = BUF_INIT, msg = BUF_INIT;
+
+	buf_printf(&path, "%s/%s", dir, name);
+	if (s)
+		write_file(path.s, s, strlen(s), gzip);
+	ia_pagenums_init(&p);
+	is_int(ia_pagenums_read_file(&p, path.s, &err), -1, "%s: refused", what);
+	if (want) {
+		buf_printf(&msg, "%s%s", path.s, want);
+		is_str(buf_str(&err), msg.s, "%s: the message", what);
+	} else {
+		ok(strncmp(buf_str(&err), path.s, path.len) == 0 && err.s[path.len] == ':',
+		    "%s: the file named (%s)", what, buf_str(&err));
+	}
+	ia_pagenums_free(&p);
+	buf_free(&path);
+	buf_free(&err);
+	buf_free(&msg);
 }
 
 static void
 test_files(void)
 {
 	struct ia_pagenums p;
-	struct buf path = BUF_INIT, err = BUF_INIT, want = BUF_INIT, body = BUF_INIT;
+	struct buf path = BUF_INIT, err = BUF_INIT, body = BUF_INIT;
 
 	files_slurp(FIXTURE, &body);
 	buf_printf(&path, "%s/x_page_numbers.json.gz", dir);
-	write_file(path.s, body.s, 1);
+	write_file(path.s, body.s, body.len, 1);
 	ia_pagenums_init(&p);
 	is_int(ia_pagenums_read_file(&p, path.s, &err), 0, "gzip file: read");
 	is_int(p.n, 9, "gzip file: 9 pages");
 	is_int(ia_pagenums_leaf(&p, 8), 9, "gzip file: access page 8 is leaf 9");
 	ia_pagenums_free(&p);
 
-	buf_reset(&path);
-	buf_printf(&path, "%s/bad_page_numbers.json", dir);
-	write_file(path.s, "{\"pages\": [\n{\"leafNum\": 1},\n{\"leafNum\": 2},\n{\"leafNum\": 3},\n"
-	    "{\"leafNum\": 4.5}]}", 0);
-	ia_pagenums_init(&p);
-	is_int(ia_pagenums_read_file(&p, path.s, &err), -1, "a bad leafNum in a file: refused");
-	buf_printf(&want, "%s:5: page 3: leafNum is not a whole number", path.s);
-	is_str(buf_str(&err), want.s, "a bad leafNum in a file: file, line and page");
-	ia_pagenums_free(&p);
+	file_refused("bad_page_numbers.json", "{\"pages\": [\n{\"leafNum\": 1},\n{\"leafNum\": 2},\n"
+	    "{\"leafNum\": 3},\n{\"leafNum\": 4.5}]}", 0,
+	    ":5: page 3: leafNum is not a whole number", "a bad leafNum in a file");
+	file_refused("bad.json.gz", "{\"pages\": [\n{\"leafNum\": 1},\n{\"leafNum\": \"x\"}]}", 1,
+	    ":3: page 1: leafNum is not a whole number", "a bad leafNum in a gzip file");
+	file_refused("none.json", "{\"identifier\": \"x\"}\n", 0,
+	    ": no \"pages\" list: not a page numbers file", "no pages list in a file");
+	file_refused("missing.json", NULL, 0, ": No such file or directory", "a missing file");
 
-	buf_reset(&path);
-	buf_printf(&path, "%s/bad.json.gz", dir);
-	write_file(path.s, "{\"pages\": [\n{\"leafNum\": 1},\n{\"leafNum\": \"x\"}]}", 1);
-	buf_reset(&err);
-	buf_reset(&want);
-	ia_pagenums_init(&p);
-	is_int(ia_pagenums_read_file(&p, path.s, &err), -1, "a bad leafNum in a gzip file: refused");
-	buf_printf(&want, "%s:3: page 1: leafNum is not a whole number", path.s);
-	is_str(buf_str(&err), want.s, "a bad leafNum in a gzip file: file, line and page");
-	ia_pagenums_free(&p);
-
-	buf_reset(&path);
-	buf_printf(&path, "%s/none.json", dir);
-	write_file(path.s, "{\"identifier\": \"x\"}\n", 0);
-	buf_reset(&err);
-	buf_reset(&want);
-	ia_pagenums_init(&p);
-	is_int(ia_pagenums_read_file(&p, path.s, &err), -1, "no pages list in a file: refused");
-	buf_printf(&want, "%s: no \"pages\" list: not a page numbers file", path.s);
-	is_str(buf_str(&err), want.s, "no pages list in a file: the file named");
-	ia_pagenums_free(&p);
-
+	/* a gzip file cut in its middle */
 	buf_reset(&path);
 	buf_printf(&path, "%s/cut.json.gz", dir);
-	write_file(path.s, body.s, 1);
-	{
-		/* a gzip file cut in its middle */
-		struct buf gzbytes = BUF_INIT;
-		FILE *f;
-		files_slurp(path.s, &gzbytes);
-		if (!(f = fopen(path.s, "wb")) || fwrite(gzbytes.s, 1, gzbytes.len / 2, f) != gzbytes.len / 2 ||
-		    fclose(f) != 0)
-			diag_die_errno(2, "%s", path.s);
-		buf_free(&gzbytes);
-	}
-	buf_reset(&err);
-	ia_pagenums_init(&p);
-	is_int(ia_pagenums_read_file(&p, path.s, &err), -1, "a cut gzip file: refused");
-	ok(strncmp(buf_str(&err), path.s, path.len) == 0 && err.s[path.len] == ':',
-	    "a cut gzip file: the file named (%s)", buf_str(&err));
-	ia_pagenums_free(&p);
-
-	buf_reset(&path);
-	buf_printf(&path, "%s/missing.json", dir);
-	buf_reset(&err);
-	ia_pagenums_init(&p);
-	is_int(ia_pagenums_read_file(&p, path.s, &err), -1, "a missing file: refused");
-	buf_reset(&want);
-	buf_printf(&want, "%s: No such file or directory", path.s);
-	is_str(buf_str(&err), want.s, "a missing file: named, with the reason");
-	ia_pagenums_free(&p);
+	write_file(path.s, body.s, body.len, 1);
+	files_slurp(path.s, &err);
+	buf_truncate(&err, err.len / 2);
+	write_file(path.s, err.s, err.len, 0);
+	file_refused("cut.json.gz", NULL, 0, NULL, "a cut gzip file");
 
 	buf_free(&path);
 	buf_free(&err);
-	buf_free(&want);
 	buf_free(&body);
 }
 
