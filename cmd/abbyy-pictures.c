@@ -136,7 +136,7 @@ struct sink {
 	int looked;		/* ... done */
 	struct ia_pagenums own_pn;	/* those found there */
 	struct buf own_pn_name;
-	int said_beyond, said_crop;
+	int said_leaves, said_crop;
 	struct buf line;	/* scratch for one row */
 	struct buf page;	/* the page column */
 	struct buf region;	/* scratch for one region */
@@ -246,51 +246,50 @@ local_pagenums(struct sink *k)
 	}
 	r = ia_pagenums_read_file(&k->own_pn, buf_str(name), &err);
 	if (r != 0)
-		msg_add(k->msgs, 1, "%s; leaves unknown, so pages are named by access index "
-		    "(n0, n1, ...)", buf_str(&err));
+		msg_add(k->msgs, 1, "%s", buf_str(&err));
 	buf_free(&err);
 	return r == 0 ? 0 : -2;
 }
 
-/* An hOCR file's first page: find its leaves. */
+/* An hOCR file's first page: find its page numbers. */
 static void
 local_leaves(struct sink *k)
 {
-	int r;
-
 	k->looked = 1;
-	if ((r = local_pagenums(k)) == 0) {
+	if (local_pagenums(k) == 0) {
 		k->pn = &k->own_pn;
 		k->pn_name = buf_str(&k->own_pn_name);
 	}
-	if (r != -1)
-		return;
-	msg_add(k->msgs, 0, "%s: no page numbers (%s_page_numbers.json beside it, or "
-	    "--page-numbers): leaves unknown, so pages are named by access index (n0, n1, ...)",
-	    k->name, k->id);
 }
 
-/* The leaf of page p, or -1 when it is not known (an hOCR page without
- * page numbers: then its access index names it). */
+/* The leaf of page p, or -1 when it is not known: then its access index
+ * names it.  An hOCR page's leaf comes from the page numbers, else from
+ * the page's own image name (IA's hOCR: "..._0012.jp2"). */
 static long
 leaf_of(struct sink *k, const struct ocr_page *p)
 {
-	long leaf;
+	long leaf = -1;
 
 	if (ocr_scan_format(k->scan) != OCR_FORMAT_HOCR)
 		return p->index;
 	if (k->path && !k->looked)
 		local_leaves(k);
-	if (!k->pn)
-		return -1;
-	leaf = ia_pagenums_leaf(k->pn, (size_t)p->index);
-	if (leaf < 0 && !k->said_beyond) {
-		k->said_beyond = 1;
+	if (k->pn && (leaf = ia_pagenums_leaf(k->pn, (size_t)p->index)) >= 0)
+		return leaf;
+	if (p->leaf >= 0)
+		return p->leaf;
+	if (k->pn && !k->said_leaves) {
+		k->said_leaves = 1;
 		msg_add(k->msgs, 1, "%s: lists %zu page%s, fewer than the OCR: from access page "
 		    "n%zu on, the rows name access pages, not leaves", k->pn_name, k->pn->n,
 		    k->pn->n == 1 ? "" : "s", k->pn->n);
+	} else if (!k->said_leaves) {
+		k->said_leaves = 1;
+		msg_add(k->msgs, 0, "%s: leaves unknown (no page numbers%s, no leaf in the page's "
+		    "image name): pages are named by access index (n0, n1, ...)", k->name,
+		    k->path ? " beside it or --page-numbers" : "");
 	}
-	return leaf;
+	return -1;
 }
 
 /* The row's library, id, page and url. */
@@ -790,13 +789,11 @@ pn_done(void *arg, const struct http_result *r)
 	unsigned long line;
 
 	if (r->outcome != HTTP_OK && !(r->outcome == HTTP_ABORTED && it->pnf.pn.body.failed)) {
-		msg_add(&it->msgs, 1, "%s: %s: %s; leaves unknown, so pages are named by access "
-		    "index (n0, n1, ...)", it->id, r->url, r->error);
+		msg_add(&it->msgs, 1, "%s: %s: %s", it->id, r->url, r->error);
 		ia_pagenums_reset(&it->pnf.pn);
 	} else if (ia_pagenums_end(&it->pnf.pn) != 0) {
 		err = ia_pagenums_error(&it->pnf.pn, &line);
-		msg_add(&it->msgs, 1, "%s: %s:%lu: %s; leaves unknown, so pages are named by "
-		    "access index (n0, n1, ...)", it->id, r->url, line, err);
+		msg_add(&it->msgs, 1, "%s: %s:%lu: %s", it->id, r->url, line, err);
 		ia_pagenums_reset(&it->pnf.pn);
 	}
 	start_download(it);
@@ -825,9 +822,6 @@ next_book(struct item *it)
 		    bk->kind != IA_OCR_ABBYY && !bk->page_numbers ? "; no page numbers" : "");
 	ia_pagenums_reset(&it->pnf.pn);
 	if (bk->kind == IA_OCR_ABBYY || !bk->page_numbers) {
-		if (bk->kind != IA_OCR_ABBYY)
-			msg_add(&it->msgs, 0, "%s: %s: no page numbers: leaves unknown, so pages "
-			    "are named by access index (n0, n1, ...)", it->id, bk->ocr);
 		buf_free(&u);
 		start_download(it);
 		return;

@@ -172,7 +172,7 @@ on_start(void *ctx, const xmlChar *name, const xmlChar *prefix, const xmlChar *u
 			page_end(s);
 		s->cur.n = 0;
 		s->cur.index = ocr_filter_page_start(&s->f);
-		s->cur.width = s->cur.height = s->cur.dpi = -1;
+		s->cur.width = s->cur.height = s->cur.dpi = s->cur.leaf = -1;
 		for (i = 0; i < nattr; i++) {
 			const xmlChar **a = attr + 5 * i;
 			long v;

@@ -89,6 +89,33 @@ title_prop(const xmlChar *v, const xmlChar *end, const char *name, long *out, in
 	return -1;
 }
 
+/* The leaf an image name gives: "/tmp/ID_jp2/ID_0012.jp2" is leaf 12
+ * (the Internet Archive's page images); -1 for any other name. */
+static long
+image_leaf(const xmlChar *v, const xmlChar *end)
+{
+	const xmlChar *p, *q, *e;
+	long n = 0;
+
+	for (p = v; p + 6 <= end && memcmp(p, "image ", 6) != 0; p++)
+		;
+	if (p + 7 > end || p[6] != '"')
+		return -1;
+	p += 7;
+	for (q = p; q < end && *q != '"'; q++)
+		;
+	if (q == end || q - p < 6 || (memcmp(q - 4, ".jp2", 4) != 0 && memcmp(q - 4, ".tif", 4) != 0))
+		return -1;
+	e = q - 4;
+	for (q = e; q > p && q[-1] >= '0' && q[-1] <= '9'; q--)
+		;
+	if (q == e || e - q > 6 || q == p || q[-1] != '_')
+		return -1;
+	for (; q < e; q++)
+		n = n * 10 + (*q - '0');
+	return n;
+}
+
 /* Is token tok one of the words of the class attribute v[0..n)? */
 static int
 has_class(const xmlChar *v, const xmlChar *end, const char *tok)
@@ -218,7 +245,7 @@ page_start(struct hocr_scan *s, int nattr, const xmlChar **a)
 	s->cur.n = 0;
 	s->nwords = 0;
 	s->cur.index = ocr_filter_page_start(&s->f);
-	s->cur.width = s->cur.height = s->cur.dpi = -1;
+	s->cur.width = s->cur.height = s->cur.dpi = s->cur.leaf = -1;
 	s->page_depth = s->depth;
 	t = attr(nattr, a, s->n_title, &te);
 	if (!t || title_prop(t, te, "bbox", box, 4) != 4) {
@@ -237,6 +264,7 @@ page_start(struct hocr_scan *s, int nattr, const xmlChar **a)
 	}
 	if (title_prop(t, te, "scan_res", res, 2) >= 1 && res[0] > 0)
 		s->cur.dpi = res[0];
+	s->cur.leaf = image_leaf(t, te);
 }
 
 /* A picture box from a title ("bbox l t r b"), or one without a box. */

@@ -51,6 +51,8 @@ struct ocr_page {
 	long width, height;	/* -1 when missing */
 	long dpi;		/* resolution (ABBYY resolution, hOCR scan_res;
 				 * the first value when x and y differ); -1 */
+	long leaf;		/* hOCR: the leaf its image names ("..._0012.jp2"
+				 * in the title's image), else -1 */
 	struct ocr_block *b;	/* in document order */
 	size_t n, cap;
 };
