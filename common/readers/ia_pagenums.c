@@ -88,7 +88,6 @@ clear(void *arg)
 
 	p->n = 0;
 	p->in_page = p->bad = p->have_list = 0;
-	p->bad_line = 0;
 	p->err[0] = '\0';
 }
 
@@ -103,13 +102,7 @@ ia_pagenums_init(struct ia_pagenums *p)
 int
 ia_pagenums_feed(struct ia_pagenums *p, const char *s, size_t n)
 {
-	if (p->body.failed)
-		return 1;
-	if (json_body_feed(&p->body, s, n) == 0)
-		return 0;
-	if (p->bad)
-		p->bad_line = json_error_line(p->body.js);
-	return 1;
+	return p->body.failed ? 1 : json_body_feed(&p->body, s, n);
 }
 
 void
@@ -126,7 +119,6 @@ ia_pagenums_end(struct ia_pagenums *p)
 	if (!p->have_list) {
 		snprintf(p->err, sizeof p->err, "no \"pages\" list: not a page numbers file");
 		p->bad = 1;
-		p->bad_line = 0;
 		return -1;
 	}
 	return 0;
@@ -136,8 +128,9 @@ const char *
 ia_pagenums_error(const struct ia_pagenums *p, unsigned long *line)
 {
 	if (p->bad) {
+		/* a stop in the middle is the stream's line; at the end, none */
 		if (line)
-			*line = p->bad_line;
+			*line = p->body.failed ? json_error_line(p->body.js) : 0;
 		return p->err;
 	}
 	if (p->body.failed || *json_error(p->body.js)) {

@@ -22,12 +22,12 @@ struct ia_pagenums {
 	size_t n, cap;
 	/* the reader's own */
 	int in_page, bad, have_list;
-	unsigned long bad_line;
 	char err[256];
 };
 
 void ia_pagenums_init(struct ia_pagenums *p);
-/* Feed p[0..n): 0 ok, 1 broken (feed no more). */
+/* Feed p[0..n): 0 ok, 1 broken (feed no more).  The same as
+ * json_body_feed(p, s, n). */
 int ia_pagenums_feed(struct ia_pagenums *p, const char *s, size_t n);
 /* Start again (a retried download). */
 void ia_pagenums_reset(struct ia_pagenums *p);

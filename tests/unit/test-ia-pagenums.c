@@ -269,6 +269,8 @@ test_reset(void)
 	struct ia_pagenums p;
 	const char *a = "{\"pages\":[{\"leafNum\":5},{\"leafNum\":6";
 	const char *b = "{\"pages\":[{\"leafNum\":1}]}";
+	const char *c = "{\"pages\":[\n{\"leafNum\":1},\n", *d = "{\"leafNum\":\"?\"}]}";
+	unsigned long line = 0;
 
 	ia_pagenums_init(&p);
 	is_int(ia_pagenums_feed(&p, a, strlen(a)), 0, "a first body, cut");
@@ -287,6 +289,15 @@ test_reset(void)
 	is_int(ia_pagenums_feed(&p, b, strlen(b)), 0, "the retried body after a bad one");
 	is_int(ia_pagenums_end(&p), 0, "after a bad body and a retry: read");
 	is_int(ia_pagenums_leaf(&p, 0), 1, "after a bad body and a retry: the leaf");
+	ia_pagenums_free(&p);
+
+	/* as an HTTP body: json_body_feed on the struct itself */
+	ia_pagenums_init(&p);
+	is_int(json_body_feed(&p, c, strlen(c)), 0, "json_body_feed: a first piece");
+	is_int(json_body_feed(&p, d, strlen(d)), 1, "json_body_feed: a bad leafNum stops");
+	is_str(ia_pagenums_error(&p, &line), "page 1: leafNum is not a whole number",
+	    "json_body_feed: the message");
+	is_int(line, 3, "json_body_feed: its line");
 	ia_pagenums_free(&p);
 }
 
