@@ -50,6 +50,19 @@ get() {
 }
 hdr() { grep -i "^$1: " "$tmp/hdr" | tail -n 1 | sed 's/^[^:]*: //'; }
 json() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); $1" "$tmp/body"; }
+# the body's pixel size, WxH, from its JPEG start-of-frame segment
+jpeg_size() {
+	python3 -c 'import struct, sys
+d = open(sys.argv[1], "rb").read()
+i = 2
+while d[:2] == b"\xff\xd8" and i + 9 <= len(d) and d[i] == 0xFF:
+    m = d[i + 1]
+    if 0xC0 <= m <= 0xCF and m not in (0xC4, 0xC8, 0xCC):
+        h, w = struct.unpack(">HH", d[i + 5:i + 9])
+        print("%dx%d" % (w, h))
+        break
+    i += 2 + struct.unpack(">H", d[i + 2:i + 4])[0]' "$tmp/body"
+}
 
 # --- fixture tree and config ----------------------------------------------
 root=$tmp/root
@@ -72,6 +85,29 @@ EOF
 # METS files are named {ns}.{clean} or by the cleaned local part alone
 cp "$root/ht/mets/ark+=13960=t5v69h717.mets.xml" "$root/ht/mets/39015000000002.mets.xml"
 mv "$root/ht/mets/ark+=13960=t5v69h717.mets.xml" "$root/ht/mets/loc.ark+=13960=t5v69h717.mets.xml"
+# Real page images: two leaves of the Tesseract fixture item, and one as
+# leaf 12 of a book in a sub-folder of a two-book item.
+tess=$here/fixtures/tesseract
+pl=platessample00test
+mkdir -p "$root/ia/images/$pl" "$root/ia/images/twobooks/book1" "$root/ia/download/$pl" \
+	"$root/ia/download/lending"
+ln -s "$tess/${pl}_1.jpg" "$root/ia/images/$pl/${pl}_1.jpg"
+ln -s "$tess/${pl}_5.jpg" "$root/ia/images/$pl/${pl}_5.jpg"
+ln -s "$tess/${pl}_1.jpg" "$root/ia/images/twobooks/book1/GPORFP_12.jpg"
+printf '{"dir":"/1/items/%s","files":[{"name":"%s_jp2.zip"}]}\n' $pl $pl >"$root/ia/metadata/$pl.json"
+# access page 0 is leaf 5, page 1 leaf 1
+printf '{"pages":[{"leafNum":5},{"leafNum":1}]}' >"$root/ia/download/$pl/${pl}_page_numbers.json"
+printf '{"dir":"/1/items/twobooks","files":[{"name":"book1/GPORFP_jp2.zip"},{"name":"book2/GPORFP_jp2.zip"}]}\n' \
+	>"$root/ia/metadata/twobooks.json"
+printf '{"dir":"/1/items/%s","files":[{"name":"sub/stack_jp2.zip"}]}\n' placeholderbooks \
+	>"$root/ia/metadata/placeholderbooks.json"
+printf '{"dir":"/1/items/dark","files":[{"name":"dark_abbyy.gz"}],"is_dark":true}\n' \
+	>"$root/ia/metadata/dark.json"
+printf '{"dir":"/1/items/lending","files":[{"name":"lending_abbyy.gz","private":"true"},{"name":"lending_meta.xml"}]}\n' \
+	>"$root/ia/metadata/lending.json"
+printf '<metadata/>\n' >"$root/ia/download/lending/lending_meta.xml"
+printf '{"dir":"/1/items/restricted","metadata":{"access-restricted-item":true},"files":[]}\n' \
+	>"$root/ia/metadata/restricted.json"
 printf 'from a file\n' >"$tmp/reply.txt"
 cat >"$tmp/config.json" <<'EOF'
 {"routes": [
@@ -250,6 +286,84 @@ check "IIIF region: JPEG labelled with id and leaf" \
 	 [ "$(od -An -tx1 -N2 "$tmp/body" | tr -d " ")" = ffd8 ]'
 get '/iiif/bad%20id$1/full/full/0/default.jpg'
 check "IIIF bad identifier: 400" '[ "$code" = 400 ]'
+get '/iiif/known%2412/info.json'
+check "IIIF placeholder info.json: a 1000x1500 leaf" \
+	'[ "$code" = 200 ] && json "sys.exit((d[\"width\"], d[\"height\"]) != (1000, 1500))"'
+get '/image/iiif/2/placeholderbooks%2fsub%2fstack_jp2.zip%2fstack_jp2%2fstack_0003.jp2/full/full/0/default.jpg'
+check "direct IIIF form, no real images: placeholder for the book's leaf" \
+	'[ "$code" = 200 ] && [ "$(hdr X-Image-Label)" = "placeholderbooks sub/stack leaf 3" ]'
+get '/download/known/page/n3.jpg' -L
+check "BookReader page/nK without page numbers: placeholder for page nK" \
+	'[ "$code" = 200 ] && [ "$(hdr X-Image-Label)" = "known page n3" ]'
+
+# real page images (Pillow); skipped when the server has no Pillow
+real() {
+	if [ "$pil" = no ]; then
+		n=$((n + 1))
+		echo "ok $n - $1 # SKIP the server has no Pillow (Debian package python3-pil)"
+	else
+		check "$@"
+	fi
+}
+get "/iiif/$pl%241/full/full/0/default.jpg"
+pil=yes
+if [ "$code" = 501 ]; then pil=no; fi
+real "real image: full/full is the leaf's own JPEG" \
+	'[ "$code" = 200 ] && [ "$(hdr Content-Type)" = image/jpeg ] && cmp -s "$tmp/body" "$tess/${pl}_1.jpg"'
+get "/iiif/$pl%241/56,46,360,496/full/0/default.jpg"
+real "real image: region x,y,w,h gives a JPEG of that size" \
+	'[ "$code" = 200 ] && [ "$(jpeg_size)" = 360x496 ]'
+get "/iiif/2/$pl%241/56,46,360,496/200,/0/default.jpg"
+real "real image: /iiif/2/ form, size w," '[ "$code" = 200 ] && [ "$(jpeg_size)" = 200x276 ]'
+get "/iiif/$pl%241/pct:0,0,50,50/full/0/gray.jpg"
+real "real image: pct: region" '[ "$code" = 200 ] && [ "$(jpeg_size)" = 246x320 ]'
+get "/iiif/$pl%241/full/!100,100/0/default.jpg"
+real "real image: size !w,h keeps the aspect ratio" '[ "$code" = 200 ] && [ "$(jpeg_size)" = 77x100 ]'
+get "/iiif/$pl%241/0,0,100,50/full/90/default.jpg"
+real "real image: rotation 90" '[ "$code" = 200 ] && [ "$(jpeg_size)" = 50x100 ]'
+get "/iiif/$pl%241/400,600,200,200/full/0/default.jpg"
+real "real image: a region over the edge is cut at the edge" \
+	'[ "$code" = 200 ] && [ "$(jpeg_size)" = 92x40 ]'
+get "/iiif/$pl%241/492,0,10,10/full/0/default.jpg"
+real "real image: a region outside the image is a 400" '[ "$code" = 400 ]'
+get "/iiif/$pl%241/0,0,0,10/full/0/default.jpg"
+real "real image: an empty region is a 400" '[ "$code" = 400 ]'
+get "/iiif/$pl%249/full/full/0/default.jpg"
+real "real image: a leaf without an image file is a 404" '[ "$code" = 404 ]'
+get "/iiif/$pl%249/info.json"
+real "real image: info.json of a leaf without an image file is a 404" '[ "$code" = 404 ]'
+get "/iiif/2/$pl%245/info.json"
+py='s = d["sizes"]; sys.exit(not ((d["width"], d["height"]) == (577, 777) and
+    (s[-1]["width"], s[-1]["height"]) == (577, 777) and s[0]["width"] < 577 and
+    d["@id"].endswith("/iiif/'$pl'%245")))'
+real "real image: info.json has the real width, height and sizes" '[ "$code" = 200 ] && json "$py"'
+get "/download/$pl/page/n0.jpg" -L
+real "BookReader page/n0: the leaf of access page 0 (page numbers)" \
+	'[ "$code" = 200 ] && cmp -s "$tmp/body" "$tess/${pl}_5.jpg"'
+get "/download/$pl/page/n1_w100.jpg" -L
+real "BookReader page/n1_w100: leaf 1, 100 pixels wide" '[ "$code" = 200 ] && [ "$(jpeg_size)" = 100x130 ]'
+get "/download/$pl/page/n2.jpg" -L
+real "BookReader page beyond the page numbers: 404" '[ "$code" = 404 ]'
+direct=/image/iiif/2/twobooks%2fbook1%2fGPORFP_jp2.zip%2fGPORFP_jp2%2fGPORFP_0012.jp2
+get "$direct/0,0,50,60/full/0/default.jpg"
+real "direct IIIF form: a book in a sub-folder, real image" '[ "$code" = 200 ] && [ "$(jpeg_size)" = 50x60 ]'
+get "$direct/info.json"
+real "direct IIIF form: info.json" '[ "$code" = 200 ] && json "sys.exit(d[\"width\"] != 492)"'
+get "/image/iiif/2/twobooks%2fbook2%2fGPORFP_jp2.zip%2fGPORFP_jp2%2fGPORFP_0012.jp2/full/full/0/default.jpg"
+real "direct IIIF form: a leaf the book has no image for is a 404" '[ "$code" = 404 ]'
+get "/image/iiif/2/twobooks%2fbook3%2fGPORFP_jp2.zip%2fGPORFP_jp2%2fGPORFP_0012.jp2/full/full/0/default.jpg"
+check "direct IIIF form: a stack the item does not list is a 404" '[ "$code" = 404 ]'
+get "/image/iiif/2/twobooks%2f..%2fGPORFP_jp2.zip%2fGPORFP_jp2%2fGPORFP_0012.jp2/full/full/0/default.jpg"
+check "direct IIIF form: '..' rejected (400)" '[ "$code" = 400 ]'
+
+get /download/dark/dark_abbyy.gz
+check "download from a dark item: 403" '[ "$code" = 403 ]'
+get /download/lending/lending_abbyy.gz
+check "download of a private file: 403" '[ "$code" = 403 ]'
+get /download/lending/lending_meta.xml -L
+check "download of the same item's public file: 200" '[ "$code" = 200 ]'
+get /download/restricted/restricted_hocr.html
+check "download from an access-restricted item (boolean true): 403" '[ "$code" = 403 ]'
 
 # --- built-in HT emulation --------------------------------------------------
 get "/cgi/imgsrv/meta?id=loc.ark%3A%2F13960%2Ft5v69h717"
