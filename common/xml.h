@@ -52,4 +52,41 @@ void xml_route_errors(xml_error_fn fn, void *ctx);
  * b ("XML error" if it has none). */
 void xml_error_text(struct buf *b, xml_error e);
 
+/* The length of the UTF-8 sequence at p if it is an XML character (not a
+ * surrogate, U+FFFE or U+FFFF, nor over U+10FFFF; no overlong forms);
+ * 0 if it is not one; -1 if it runs past end. */
+static inline int
+xml_utf8_char(const unsigned char *p, const unsigned char *end)
+{
+	unsigned char c = p[0], lo = 0x80, hi = 0xbf;
+	int n, k;
+
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	if (c == 0xe0)
+		lo = 0xa0;
+	else if (c == 0xed)
+		hi = 0x9f;
+	else if (c == 0xf0)
+		lo = 0x90;
+	else if (c == 0xf4)
+		hi = 0x8f;
+	if (end - p < n)
+		return -1;
+	if (p[1] < lo || p[1] > hi)
+		return 0;
+	for (k = 2; k < n; k++)
+		if (p[k] < 0x80 || p[k] > 0xbf)
+			return 0;
+	if (c == 0xef && p[1] == 0xbf && p[2] >= 0xbe)
+		return 0;	/* U+FFFE, U+FFFF */
+	return n;
+}
+
 #endif

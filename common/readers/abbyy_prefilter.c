@@ -8,6 +8,7 @@
 
 #include "buf.h"
 #include "xmem.h"
+#include "xml.h"
 
 /* charParams elements never reach the parser.
  *
@@ -232,43 +233,6 @@ name_new(unsigned long long *names, int *nnames, unsigned long long *mask,
 	return 1;
 }
 
-/* The length of the UTF-8 sequence at p if it is an XML character (not a
- * surrogate, U+FFFE or U+FFFF, nor over U+10FFFF; no overlong forms);
- * 0 if it is not one; -1 if it runs past end. */
-static int
-utf8_char(const unsigned char *p, const unsigned char *end)
-{
-	unsigned char c = p[0], lo = 0x80, hi = 0xbf;
-	int n, k;
-
-	if (c >= 0xc2 && c <= 0xdf)
-		n = 2;
-	else if (c >= 0xe0 && c <= 0xef)
-		n = 3;
-	else if (c >= 0xf0 && c <= 0xf4)
-		n = 4;
-	else
-		return 0;
-	if (c == 0xe0)
-		lo = 0xa0;
-	else if (c == 0xed)
-		hi = 0x9f;
-	else if (c == 0xf0)
-		lo = 0x90;
-	else if (c == 0xf4)
-		hi = 0x8f;
-	if (end - p < n)
-		return -1;
-	if (p[1] < lo || p[1] > hi)
-		return 0;
-	for (k = 2; k < n; k++)
-		if (p[k] < 0x80 || p[k] > 0xbf)
-			return 0;
-	if (c == 0xef && p[1] == 0xbf && p[2] >= 0xbe)
-		return 0;	/* U+FFFE, U+FFFF */
-	return n;
-}
-
 /* The hash of a whole name: its length and its first and last 8 bytes
  * (names up to 16 bytes are hashed whole). */
 static unsigned long long
@@ -371,7 +335,7 @@ quick_elem(const unsigned char *p, const unsigned char *end, int utf8, struct bu
 			if (*q++ == '\n')
 				buf_addc(out, '\n');
 		} else if (*q >= 0x80 && utf8) {
-			if ((k = utf8_char(q, end)) <= 0)
+			if ((k = xml_utf8_char(q, end)) <= 0)
 				return k;
 			q += k;
 		} else {

@@ -10,6 +10,7 @@
 #include <libxml/parser.h>
 
 #include "buf.h"
+#include "hocr_prefilter.h"
 #include "xmem.h"
 #include "xml.h"
 #include "xmlscan.h"
@@ -25,6 +26,8 @@ struct hocr_scan {
 	const xmlChar *n_html, *n_meta, *n_name, *n_content, *n_class, *n_title, *n_id;
 
 	struct ocr_filter f;
+	struct hocr_pf *pf;	/* the ocrx_cinfo pre-filter */
+	struct buf fbuf;	/* its output */
 	int blank_blocks;	/* Tesseract before 5.1: blank-word blocks are pictures */
 	char system[SYSTEM_MAX];
 
@@ -423,6 +426,7 @@ hocr_scan_new(const struct ocr_config *c, const char *name, ocr_page_fn fn, void
 	xmlSAXHandler sax;
 
 	ocr_filter_init(&s->f, c, OCR_MIN_AREA_HOCR, 0, fn, arg);
+	s->pf = hocr_pf_new(c->full_parse);
 	xml_sax_init(&sax, NULL);
 	sax.startElementNs = on_start;
 	sax.endElementNs = on_end;
@@ -447,7 +451,11 @@ hocr_scan_feed(struct hocr_scan *s, const char *p, size_t n)
 	if (s->x.failed)
 		return -1;
 	xmlscan_count(&s->x, p, n);
-	return xmlscan_parse(&s->x, p, n);
+	if (hocr_pf_off(s->pf))
+		return xmlscan_parse(&s->x, p, n);
+	buf_reset(&s->fbuf);
+	hocr_pf_feed(s->pf, p, n, &s->fbuf);
+	return xmlscan_parse(&s->x, s->fbuf.s, s->fbuf.len);
 }
 
 void
@@ -460,6 +468,11 @@ hocr_scan_abort(struct hocr_scan *s, const char *why)
 int
 hocr_scan_end(struct hocr_scan *s)
 {
+	if (!s->x.failed) {
+		buf_reset(&s->fbuf);
+		hocr_pf_end(s->pf, &s->fbuf);
+		xmlscan_parse(&s->x, s->fbuf.s, s->fbuf.len);
+	}
 	if (!s->x.failed && xmlscan_finish(&s->x) == 0 && s->f.st.npages == 0)
 		xmlscan_fail(&s->x, 0, "not hOCR: an HTML document without a single ocr_page");
 	ocr_filter_end(&s->f, s->x.failed ? 2 : 1);
@@ -493,5 +506,7 @@ hocr_scan_free(struct hocr_scan *s)
 	free(s->cur.b);
 	free(s->words);
 	xmlscan_close(&s->x);
+	hocr_pf_free(s->pf);
+	buf_free(&s->fbuf);
 	free(s);
 }

@@ -2,7 +2,8 @@
  * character-level chOCR, or any XHTML hOCR), pushed in as its bytes
  * arrive, goes through a pre-filter that drops chOCR's per-character
  * <span class='ocrx_cinfo'> tags (their text stays, so a word reads the
- * same) and a SAX2 push parser; nothing but the current page is held.
+ * same; hocr_prefilter.h) and a SAX2 push parser; nothing but the
+ * current page is held.
  *
  * Per page (class ocr_page; title: bbox, scan_res) it yields the picture
  * boxes:
