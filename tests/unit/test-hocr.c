@@ -681,6 +681,24 @@ test_filters(void)
 	    r.ntext ? r.text[0] : -1.0);
 	result_free(&r);
 
+	/* the words past HOCR_MAX_WORDS on a page are not counted */
+	for (i = HOCR_MAX_WORDS - 1; i <= HOCR_MAX_WORDS; i++) {
+		size_t k;
+		buf_reset(&data);
+		buf_adds(&data, "  <div class='ocr_page' title='bbox 0 0 1000 1000'>\n"
+		    PHOTO("1_1", "100 100 500 500"));
+		for (k = 0; k < i; k++)
+			buf_adds(&data, WORD("1", "0 0 1 1", "x"));
+		buf_adds(&data, WORD("2", "100 100 500 500", "over") "  </div>\n");
+		doc(&b, "tesseract 5.3.0", data.s);
+		scan_mem(USE_HOCR, "many-words.html", b.s, b.len, &filter_cases[0].c, 0, NULL, &r);
+		is_str(buf_str(&r.pages),
+		    i < HOCR_MAX_WORDS ? "" : "0 1000 1000 -1: 100 100 500 500;\n",
+		    "%zu words, then one over the box: %s", i, i < HOCR_MAX_WORDS ?
+		    "it counts, the box is text" : "past HOCR_MAX_WORDS, it does not count");
+		result_free(&r);
+	}
+
 	/* what the defaults do on this item, spelled out */
 	expect_filters(&filter_cases[0].c, &x);
 	is_str(buf_str(&x.pages), "0 492 640 70: 56 46 416 542;\n"
