@@ -96,6 +96,13 @@ on_error(void *ctx, xml_error e)
 {
 	struct xmlscan *x = ctx;
 
+	if (e && !x->failed && e->code == XML_WAR_UNDECLARED_ENTITY) {
+		/* a document with a DOCTYPE: libxml2 only warns, and skips the
+		 * reference; we never guess what an entity stands for */
+		fail_with(x, e, 1);
+		xmlStopParser(x->ctxt);
+		return;
+	}
 	if (!e || e->level != XML_ERR_FATAL || x->failed)
 		return;
 	/* Errors at the end of the input are about its unfinished tail: libxml2

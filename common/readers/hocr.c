@@ -21,6 +21,8 @@ struct word {
 	long l, t, r, b;
 };
 
+struct edge;
+
 struct hocr_scan {
 	struct xmlscan x;	/* first: the SAX context is the scan */
 	const xmlChar *n_html, *n_meta, *n_name, *n_content, *n_class, *n_title, *n_id;
@@ -43,6 +45,9 @@ struct hocr_scan {
 	struct ocr_page cur;
 	struct word *words;	/* the page's non-blank words */
 	size_t nwords, words_cap;
+	struct word *clip, *active;	/* covered()'s scratch */
+	struct edge *edges;
+	size_t clip_cap;
 };
 
 /* ---- titles: "image \"x.jpg\"; bbox 0 0 492 640; scan_res 70 70" ---- */
@@ -200,40 +205,116 @@ on_meta(struct hocr_scan *s, int nattr, const xmlChar **a)
 
 /* ---- pages ---- */
 
-static double
-overlap(const struct ocr_block *b, const struct word *w)
-{
-	long l = b->l > w->l ? b->l : w->l, t = b->t > w->t ? b->t : w->t;
-	long r = b->r < w->r ? b->r : w->r, bt = b->b < w->b ? b->b : w->b;
+struct edge {
+	long x;
+	size_t w;		/* the word */
+	int in;			/* 1 its left edge, 0 its right */
+};
 
-	return r > l && bt > t ? (double)(r - l) * (double)(bt - t) : 0;
+static int
+edge_cmp(const void *a, const void *b)
+{
+	const struct edge *x = a, *y = b;
+
+	return x->x < y->x ? -1 : x->x > y->x ? 1 : y->in - x->in;
 }
 
-/* The text rule: the share of each box covered by the page's words. */
+static int
+span_cmp(const void *a, const void *b)
+{
+	const struct word *x = a, *y = b;
+
+	return x->t < y->t ? -1 : x->t > y->t;
+}
+
+/* The area of the union of the page's word boxes inside box b: a sweep
+ * from left to right over the words' edges; in each slab, the length of
+ * the union of the words' spans. */
+static double
+covered(struct hocr_scan *s, const struct ocr_block *b)
+{
+	size_t i, n = 0, na = 0, k;
+	double area = 0;
+	long prev = 0;
+
+	for (i = 0; i < s->nwords; i++) {
+		const struct word *w = &s->words[i];
+		struct word c;
+		c.l = w->l > b->l ? w->l : b->l;
+		c.t = w->t > b->t ? w->t : b->t;
+		c.r = w->r < b->r ? w->r : b->r;
+		c.b = w->b < b->b ? w->b : b->b;
+		if (c.r <= c.l || c.b <= c.t)
+			continue;
+		if (n == s->clip_cap) {
+			s->clip_cap = s->clip_cap ? s->clip_cap * 2 : 64;
+			s->clip = xreallocarray(s->clip, s->clip_cap, sizeof *s->clip);
+			s->edges = xreallocarray(s->edges, s->clip_cap * 2, sizeof *s->edges);
+			s->active = xreallocarray(s->active, s->clip_cap, sizeof *s->active);
+		}
+		s->clip[n++] = c;
+	}
+	for (i = 0; i < n; i++) {
+		s->edges[2 * i] = (struct edge){ s->clip[i].l, i, 1 };
+		s->edges[2 * i + 1] = (struct edge){ s->clip[i].r, i, 0 };
+	}
+	qsort(s->edges, 2 * n, sizeof *s->edges, edge_cmp);
+	for (i = 0; i < 2 * n; i++) {
+		const struct edge *e = &s->edges[i];
+		if (na > 0 && e->x > prev) {
+			/* the slab prev..e->x: the union of the active spans */
+			long len = 0, top = 0, bot = 0;
+			qsort(s->active, na, sizeof *s->active, span_cmp);
+			for (k = 0; k < na; k++) {
+				if (k == 0 || s->active[k].t > bot) {
+					len += bot - top;
+					top = s->active[k].t;
+					bot = s->active[k].b;
+				} else if (s->active[k].b > bot) {
+					bot = s->active[k].b;
+				}
+			}
+			len += bot - top;
+			area += (double)(e->x - prev) * (double)len;
+		}
+		prev = e->x;
+		if (e->in) {
+			s->active[na++] = s->clip[e->w];
+		} else {
+			/* take one span of this word out */
+			for (k = 0; k < na; k++)
+				if (s->active[k].t == s->clip[e->w].t && s->active[k].b == s->clip[e->w].b &&
+				    s->active[k].l == s->clip[e->w].l && s->active[k].r == s->clip[e->w].r)
+					break;
+			if (k < na)
+				s->active[k] = s->active[--na];
+		}
+	}
+	return area;
+}
+
+/* The share of each box covered by the page's words (the text rule of
+ * ocr.h decides with it). */
 static void
-text_rule(struct hocr_scan *s)
+text_shares(struct hocr_scan *s)
 {
 	struct ocr_page *p = &s->cur;
-	size_t i, j;
+	size_t i;
 
 	for (i = 0; i < p->n; i++) {
 		struct ocr_block *b = &p->b[i];
-		double a, cov = 0;
-		if (!b->has_box || b->r <= b->l || b->b <= b->t)
+		double a;
+		if (!b->has_box || b->r <= b->l || b->b <= b->t || s->nwords == 0)
 			continue;
 		a = (double)(b->r - b->l) * (double)(b->b - b->t);
-		for (j = 0; j < s->nwords; j++)
-			cov += overlap(b, &s->words[j]);
-		b->text = cov >= a ? 1 : cov / a;
-		if (!s->f.c.no_filter && !s->f.c.keep_text && b->text * 100 >= OCR_TEXT_PCT)
-			b->drop = OCR_DROP_TEXT;
+		b->text = covered(s, b) / a;
 	}
 }
 
 static void
 page_end(struct hocr_scan *s)
 {
-	text_rule(s);
+	text_shares(s);
 	s->page_depth = 0;
 	ocr_filter_page_end(&s->f, &s->cur);
 	s->nwords = 0;
@@ -400,16 +481,56 @@ on_chars(void *ctx, const xmlChar *p, int n)
 }
 
 /* XHTML's DOCTYPE names an external DTD that is never loaded; a DOCTYPE
- * with declarations of its own is refused. */
+ * with declarations of its own (entities, default attributes) is
+ * refused. */
+static void
+subset_refused(struct hocr_scan *s, const char *what, const xmlChar *name)
+{
+	if (strcmp(what, "entity") == 0)
+		xmlscan_stop(&s->x, "entity declaration '%s' not allowed (entities are never "
+		    "loaded or expanded)", name ? (const char *)name : "");
+	else
+		xmlscan_stop(&s->x, "%s declaration '%s' not allowed (hOCR declares nothing; "
+		    "a DTD is never loaded)", what, name ? (const char *)name : "");
+}
+
 static void
 on_entity_decl(void *ctx, const xmlChar *name, int type, const xmlChar *pub,
     const xmlChar *sys, xmlChar *content)
 {
-	struct hocr_scan *s = ctx;
-
 	(void)type, (void)pub, (void)sys, (void)content;
-	xmlscan_stop(&s->x, "entity declaration '%s' not allowed (entities are never loaded "
-	    "or expanded)", (const char *)name);
+	subset_refused(ctx, "entity", name);
+}
+
+static void
+on_unparsed_decl(void *ctx, const xmlChar *name, const xmlChar *pub, const xmlChar *sys,
+    const xmlChar *notation)
+{
+	(void)pub, (void)sys, (void)notation;
+	subset_refused(ctx, "entity", name);
+}
+
+static void
+on_element_decl(void *ctx, const xmlChar *name, int type, xmlElementContentPtr content)
+{
+	(void)type, (void)content;
+	subset_refused(ctx, "element", name);
+}
+
+static void
+on_attribute_decl(void *ctx, const xmlChar *elem, const xmlChar *name, int type, int def,
+    const xmlChar *dflt, xmlEnumerationPtr tree)
+{
+	(void)elem, (void)type, (void)def, (void)dflt;
+	xmlFreeEnumeration(tree);	/* the handler owns it */
+	subset_refused(ctx, "attribute", name);
+}
+
+static void
+on_notation_decl(void *ctx, const xmlChar *name, const xmlChar *pub, const xmlChar *sys)
+{
+	(void)pub, (void)sys;
+	subset_refused(ctx, "notation", name);
 }
 
 static xmlEntityPtr
@@ -434,6 +555,10 @@ hocr_scan_new(const struct ocr_config *c, const char *name, ocr_page_fn fn, void
 	sax.getEntity = on_get_entity;
 	sax.getParameterEntity = on_get_entity;
 	sax.entityDecl = on_entity_decl;
+	sax.unparsedEntityDecl = on_unparsed_decl;
+	sax.elementDecl = on_element_decl;
+	sax.attributeDecl = on_attribute_decl;
+	sax.notationDecl = on_notation_decl;
 	xmlscan_open(&s->x, &sax, name);
 	s->n_html = xmlscan_intern(&s->x, "html");
 	s->n_meta = xmlscan_intern(&s->x, "meta");
@@ -505,6 +630,9 @@ hocr_scan_free(struct hocr_scan *s)
 	ocr_filter_free(&s->f);
 	free(s->cur.b);
 	free(s->words);
+	free(s->clip);
+	free(s->active);
+	free(s->edges);
 	xmlscan_close(&s->x);
 	hocr_pf_free(s->pf);
 	buf_free(&s->fbuf);

@@ -10,7 +10,7 @@
 #include "hocr.h"
 #include "xmem.h"
 
-#define SNIFF_MAX	4096	/* bytes looked at before deciding */
+#define SNIFF_MAX	(1 << 20)	/* bytes looked at before deciding */
 
 struct ocr_scan {
 	struct ocr_config c;
@@ -46,6 +46,8 @@ sniff(const char *p, size_t n, int end)
 {
 	size_t i = 0;
 
+	if (n < 3 && !end && memcmp(p, "\xef\xbb\xbf", n) == 0)
+		return OCR_FORMAT_UNKNOWN;	/* perhaps a byte order mark */
 	if (n >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
 		i = 3;
 	for (;;) {

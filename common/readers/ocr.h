@@ -101,8 +101,9 @@ void ocr_filter_init(struct ocr_filter *f, const struct ocr_config *c, double mi
     int card, ocr_page_fn fn, void *arg);
 /* A page started: its index (st.npages counts it). */
 long ocr_filter_page_start(struct ocr_filter *f);
-/* A page ended: the page-local rules (card, small; text is the reader's,
- * already marked in drop), then hold it for the cover rule.  p is the
+/* A page ended: the page-local rules (card, small, then text: a box
+ * whose share covered by words, set by the reader, is at least
+ * OCR_TEXT_PCT), then hold it for the cover rule.  p is the
  * reader's page; it may be reused as soon as this returns. */
 void ocr_filter_page_end(struct ocr_filter *f, struct ocr_page *p);
 /* The end of the input: all 1 (the last pages are the end leaves) or 2

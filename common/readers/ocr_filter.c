@@ -138,6 +138,8 @@ ocr_filter_page_end(struct ocr_filter *f, struct ocr_page *p)
 			b->drop = OCR_DROP_CARD;
 		else if (block_area(b) < pa * f->c.min_area / 100)
 			b->drop = OCR_DROP_SMALL;
+		else if (!f->c.keep_text && b->text * 100 >= OCR_TEXT_PCT)
+			b->drop = OCR_DROP_TEXT;
 	}
 	for (i = 0; i < p->n; i++) {
 		if (p->b[i].drop)
