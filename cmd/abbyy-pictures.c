@@ -136,7 +136,7 @@ struct sink {
 	int looked;		/* ... done */
 	struct ia_pagenums own_pn;	/* those found there */
 	struct buf own_pn_name;
-	int said_leaves, said_crop;
+	int said_leaves, said_crop, said_book;
 	struct buf line;	/* scratch for one row */
 	struct buf page;	/* the page column */
 	struct buf region;	/* scratch for one region */
@@ -235,7 +235,7 @@ local_pagenums(struct sink *k)
 	if (opt.page_numbers) {
 		buf_adds(name, opt.page_numbers);
 	} else {
-		if (strcmp(path, "-") == 0)
+		if (!path || strcmp(path, "-") == 0)
 			return -1;
 		slash = strrchr(path, '/');
 		if (slash)
@@ -272,7 +272,7 @@ leaf_of(struct sink *k, const struct ocr_page *p)
 
 	if (ocr_scan_format(k->scan) != OCR_FORMAT_HOCR)
 		return p->index;
-	if (k->path && !k->looked)
+	if (!k->looked && (k->path || opt.page_numbers))
 		local_leaves(k);
 	if (k->pn && (leaf = ia_pagenums_leaf(k->pn, (size_t)p->index)) >= 0)
 		return leaf;
@@ -283,7 +283,7 @@ leaf_of(struct sink *k, const struct ocr_page *p)
 		msg_add(k->msgs, 1, "%s: lists %zu page%s, fewer than the OCR: from access page "
 		    "n%zu on, the rows name access pages, not leaves", k->pn_name, k->pn->n,
 		    k->pn->n == 1 ? "" : "s", k->pn->n);
-	} else if (!k->said_leaves) {
+	} else if (!k->said_leaves && !k->book) {
 		k->said_leaves = 1;
 		msg_add(k->msgs, 0, "%s: leaves unknown (no page numbers%s, no leaf in the page's "
 		    "image name): pages are named by access index (n0, n1, ...)", k->name,
@@ -294,10 +294,10 @@ leaf_of(struct sink *k, const struct ocr_page *p)
 
 /* The row's library, id, page and url. */
 static void
-row_start(struct sink *k, const struct ocr_page *p, int has_box, long l, long t, long r, long b)
+row_start(struct sink *k, const struct ocr_page *p, long leaf, int has_box, long l, long t,
+    long r, long b)
 {
 	struct buf *line = &k->line;
-	long leaf = leaf_of(k, p);
 	const char *region = leaf >= 0 ? region_of(k, has_box, l, t, r, b) : "full";
 	const char *vals[3];
 
@@ -318,8 +318,9 @@ row_start(struct sink *k, const struct ocr_page *p, int has_box, long l, long t,
 		vals[1] = buf_str(&k->page);
 		vals[2] = region;
 		urltmpl_expand(opt.tmpl, &k->url, vals);
-	} else if (leaf >= 0) {
-		/* a book of several: its own image stack */
+	} else if (k->book) {
+		/* a book of several: its own image stack (on_page keeps its
+		 * pages without a leaf out) */
 		buf_printf(&k->url, "%s/image/iiif/2/", opt.iiif);
 		iiif_ia_stack_id(&k->url, buf_str(&k->tid), k->jp2, leaf);
 		buf_printf(&k->url, "/%s" STACK_TAIL, region);
@@ -367,7 +368,7 @@ row_end(struct sink *k, const struct ocr_page *p)
 
 /* A page row: the region is the union of its kept blocks. */
 static void
-page_row(struct sink *k, const struct ocr_page *p, size_t n)
+page_row(struct sink *k, const struct ocr_page *p, long leaf, size_t n)
 {
 	long l = 0, t = 0, r = 0, b = 0;
 	int first = 1, boxed = 1;
@@ -391,7 +392,7 @@ page_row(struct sink *k, const struct ocr_page *p, size_t n)
 			b = x->b;
 		first = 0;
 	}
-	row_start(k, p, boxed && !first, l, t, r, b);
+	row_start(k, p, leaf, boxed && !first, l, t, r, b);
 	buf_printf(&k->line, "\t%zu", n);
 	row_end(k, p);
 }
@@ -401,16 +402,26 @@ static void
 on_page(void *arg, const struct ocr_page *p, size_t n)
 {
 	struct sink *k = arg;
+	long leaf = leaf_of(k, p);
 	size_t i;
 
+	if (leaf < 0 && k->book && !opt.url_template) {
+		/* no URL reaches a page of a book of several by access index */
+		if (!k->said_book) {
+			k->said_book = 1;
+			msg_add(k->msgs, 1, "%s: leaves unknown in a book of several: its pages "
+			    "have no URL; skipped", k->name);
+		}
+		return;
+	}
 	if (!opt.blocks) {
-		page_row(k, p, n);
+		page_row(k, p, leaf, n);
 	} else {
 		for (i = 0; i < p->n; i++) {
 			const struct ocr_block *b = &p->b[i];
 			if (b->drop)
 				continue;
-			row_start(k, p, b->has_box, b->l, b->t, b->r, b->b);
+			row_start(k, p, leaf, b->has_box, b->l, b->t, b->r, b->b);
 			if (b->has_box)
 				buf_printf(&k->line, "\t%ld\t%ld\t%ld\t%ld", b->l, b->t, b->r, b->b);
 			else
@@ -573,6 +584,7 @@ struct item {
 	struct pn_fetch pnf;
 	char *pn_url;
 	char *pn_label;		/* "ID: URL" of the page numbers */
+	char *jp2;		/* a book's image stack when the item lists none */
 	char *dl_url;
 	char *label;		/* scan name: "ID: URL" or "URL" */
 	struct io_dec *dec;
@@ -613,6 +625,7 @@ item_free(struct item *it)
 	free(it->meta_url);
 	free(it->pn_url);
 	free(it->pn_label);
+	free(it->jp2);
 	free(it->dl_url);
 	free(it->label);
 	free(it);
@@ -681,7 +694,13 @@ item_scan_start(struct item *it)
 	it->scan = it->sink.scan = ocr_scan_new(&opt.scan, it->label, on_page, &it->sink);
 	if (bk && it->meta.nbooks > 1) {
 		it->sink.book = bk->prefix;
-		it->sink.jp2 = bk->jp2;
+		if (!bk->jp2) {
+			/* not listed: the name IA gives a book's stack */
+			free(it->jp2);
+			it->jp2 = xmalloc(strlen(bk->prefix) + sizeof "_jp2.zip");
+			sprintf(it->jp2, "%s_jp2.zip", bk->prefix);
+		}
+		it->sink.jp2 = bk->jp2 ? bk->jp2 : it->jp2;
 	}
 	if (bk && bk->page_numbers && it->pnf.pn.n) {
 		it->sink.pn = &it->pnf.pn;
@@ -793,7 +812,10 @@ pn_done(void *arg, const struct http_result *r)
 		ia_pagenums_reset(&it->pnf.pn);
 	} else if (ia_pagenums_end(&it->pnf.pn) != 0) {
 		err = ia_pagenums_error(&it->pnf.pn, &line);
-		msg_add(&it->msgs, 1, "%s: %s:%lu: %s", it->id, r->url, line, err);
+		if (line)
+			msg_add(&it->msgs, 1, "%s: %s:%lu: %s", it->id, r->url, line, err);
+		else
+			msg_add(&it->msgs, 1, "%s: %s: %s", it->id, r->url, err);
 		ia_pagenums_reset(&it->pnf.pn);
 	}
 	start_download(it);
