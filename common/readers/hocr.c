@@ -254,6 +254,8 @@ covered(struct hocr_scan *s, const struct ocr_block *b)
 		}
 		s->clip[n++] = c;
 	}
+	if (n == 0)
+		return 0;
 	for (i = 0; i < n; i++) {
 		s->edges[2 * i] = (struct edge){ s->clip[i].l, i, 1 };
 		s->edges[2 * i + 1] = (struct edge){ s->clip[i].r, i, 0 };
