@@ -222,7 +222,7 @@ put_dim(struct buf *b, long v)
 }
 
 /* The page numbers of a local hOCR file: --page-numbers, else
- * ID_page_numbers.json beside it.  0 found (own_pn filled), -1 none, -2
+ * ID_page_numbers.json beside it.  0 found (own_pn filled), -1 none or
  * broken (said). */
 static int
 local_pagenums(struct sink *k)
@@ -248,7 +248,7 @@ local_pagenums(struct sink *k)
 	if (r != 0)
 		msg_add(k->msgs, 1, "%s", buf_str(&err));
 	buf_free(&err);
-	return r == 0 ? 0 : -2;
+	return r == 0 ? 0 : -1;
 }
 
 /* An hOCR file's first page: find its page numbers. */

@@ -28,11 +28,22 @@ xml_cleanup(void)
 	xmlCleanupParser();
 }
 
+/* Every entity reference but the five predefined ones (which libxml2
+ * resolves before asking) is undeclared: nothing is ever substituted. */
+static xmlEntityPtr
+no_entity(void *ctx, const xmlChar *name)
+{
+	(void)ctx, (void)name;
+	return NULL;
+}
+
 void
 xml_sax_init(xmlSAXHandler *sax, xml_error_fn serror)
 {
 	memset(sax, 0, sizeof *sax);
 	sax->initialized = XML_SAX2_MAGIC;
+	sax->getEntity = no_entity;
+	sax->getParameterEntity = no_entity;
 	/* The structured-error type lost its const in older headers only. */
 	sax->serror = (xmlStructuredErrorFunc)serror;
 }

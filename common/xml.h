@@ -29,7 +29,9 @@ void xml_init(void);
 /* At exit, after the last parser is freed. */
 void xml_cleanup(void);
 /* Clear sax and set what every reader's handler needs: SAX2, no entity
- * declaration kept, no external subset loaded, errors to serror.  The
+ * declaration kept, no entity looked up (every reference but the
+ * predefined ones is undeclared), no external subset loaded, errors to
+ * serror.  The
  * caller then sets startElementNs, endElementNs and the like. */
 void xml_sax_init(xmlSAXHandler *sax, xml_error_fn serror);
 /* A push parser over sax for ctx, made with the first n bytes of the

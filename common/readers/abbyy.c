@@ -1,8 +1,6 @@
 /* abbyy: the ABBYY FineReader XML scanner; see abbyy.h. */
 #include "abbyy.h"
 
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -224,13 +222,6 @@ on_doctype(void *ctx, const xmlChar *name, const xmlChar *ext, const xmlChar *sy
 		    "entities are never loaded or expanded)");
 }
 
-static xmlEntityPtr
-on_get_entity(void *ctx, const xmlChar *name)
-{
-	(void)ctx, (void)name;
-	return NULL;
-}
-
 static void
 on_entity_decl(void *ctx, const xmlChar *name, int type, const xmlChar *pub,
     const xmlChar *sys, xmlChar *content)
@@ -250,8 +241,6 @@ abbyy_scan_new(const struct ocr_config *c, const char *name, ocr_page_fn fn, voi
 	sax.startElementNs = on_start;
 	sax.endElementNs = on_end;
 	sax.internalSubset = on_doctype;
-	sax.getEntity = on_get_entity;
-	sax.getParameterEntity = on_get_entity;
 	sax.entityDecl = on_entity_decl;
 	/* characters, ignorableWhitespace, startDocument and all the rest stay
 	 * NULL: no text is handed over and no document is built */

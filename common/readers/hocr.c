@@ -535,13 +535,6 @@ on_notation_decl(void *ctx, const xmlChar *name, const xmlChar *pub, const xmlCh
 	subset_refused(ctx, "notation", name);
 }
 
-static xmlEntityPtr
-on_get_entity(void *ctx, const xmlChar *name)
-{
-	(void)ctx, (void)name;
-	return NULL;
-}
-
 struct hocr_scan *
 hocr_scan_new(const struct ocr_config *c, const char *name, ocr_page_fn fn, void *arg)
 {
@@ -554,8 +547,6 @@ hocr_scan_new(const struct ocr_config *c, const char *name, ocr_page_fn fn, void
 	sax.startElementNs = on_start;
 	sax.endElementNs = on_end;
 	sax.characters = on_chars;
-	sax.getEntity = on_get_entity;
-	sax.getParameterEntity = on_get_entity;
 	sax.entityDecl = on_entity_decl;
 	sax.unparsedEntityDecl = on_unparsed_decl;
 	sax.elementDecl = on_element_decl;

@@ -174,6 +174,28 @@ find_end(const unsigned char *p, const unsigned char *end, const char *term)
 	return NULL;
 }
 
+/* The '>' that ends the tag or DOCTYPE under way at p, outside quotes
+ * (in a DOCTYPE, or the '[' of an internal subset); e if it is not in
+ * p..e.  The open quote and the last byte that is not blank carry over
+ * from chunk to chunk. */
+static const unsigned char *
+markup_end(struct hocr_pf *f, const unsigned char *p, const unsigned char *e)
+{
+	for (; p < e; p++) {
+		if (f->quote) {
+			if (*p == f->quote)
+				f->quote = 0;
+		} else if (*p == '"' || *p == '\'') {
+			f->quote = *p;
+		} else if (*p == '>' || (*p == '[' && f->state == P_DOCTYPE)) {
+			break;
+		} else if (*p != ' ' && *p != '\t' && *p != '\n' && *p != '\r') {
+			f->last = *p;
+		}
+	}
+	return p;
+}
+
 /* Run the machine over w[0..n); bytes it cannot decide yet stay in pend.
  * end: there are no more. */
 static void
@@ -238,26 +260,20 @@ run(struct hocr_pf *f, const unsigned char *w, size_t n, int end, struct buf *ou
 			}
 			break;
 		case P_TAG:
-			for (q = p; q < e; q++) {
-				if (f->quote) {
-					if (*q == f->quote)
-						f->quote = 0;
-				} else if (*q == '"' || *q == '\'') {
-					f->quote = *q;
-				} else if (*q == '>') {
-					break;
-				} else if (*q != ' ' && *q != '\t' && *q != '\n' && *q != '\r') {
-					f->last = *q;
-				}
-			}
+		case P_DOCTYPE:
+			q = markup_end(f, p, e);
 			if (q == e) {
 				buf_add(out, (const char *)p, (size_t)(e - p));
 				return;
 			}
-			if (f->tag_end) {
+			if (*q == '[') {
+				f->state = P_OFF;	/* an internal subset */
+				break;
+			}
+			if (f->state == P_TAG && f->tag_end) {
 				if (f->depth > 0)
 					f->depth--;
-			} else if (f->last != '/') {
+			} else if (f->state == P_TAG && f->last != '/') {
 				f->depth++;
 			}
 			f->state = P_TEXT;
@@ -284,31 +300,6 @@ run(struct hocr_pf *f, const unsigned char *w, size_t n, int end, struct buf *ou
 			}
 			buf_add(out, (const char *)p, (size_t)(q - p));
 			p = q;
-			f->state = P_TEXT;
-			f->prev = '>';
-			break;
-		case P_DOCTYPE:
-			for (q = p; q < e; q++) {
-				if (f->quote) {
-					if (*q == f->quote)
-						f->quote = 0;
-				} else if (*q == '"' || *q == '\'') {
-					f->quote = *q;
-				} else if (*q == '[') {
-					f->state = P_OFF;	/* an internal subset */
-					break;
-				} else if (*q == '>') {
-					break;
-				}
-			}
-			if (f->state == P_OFF)
-				break;
-			if (q == e) {
-				buf_add(out, (const char *)p, (size_t)(e - p));
-				return;
-			}
-			buf_add(out, (const char *)p, (size_t)(q + 1 - p));
-			p = q + 1;
 			f->state = P_TEXT;
 			f->prev = '>';
 			break;
