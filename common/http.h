@@ -65,6 +65,7 @@ struct http_head {
 	const char *access;		/* X-HathiTrust-Access or "" */
 	long long content_length;	/* -1 if unknown */
 	const char *effective_url;
+	const char *disposition;	/* Content-Disposition, or "" */
 };
 
 struct http_cb {
@@ -93,6 +94,11 @@ void http_default_limit(struct http *h, int conns, double rate, double burst);
 /* Queue a GET; callbacks run from http_run.  0 ok, -1 bad URL (done() is
  * still called, with HTTP_FAILED). */
 int http_get(struct http *h, const char *url, const struct http_cb *cb, void *arg);
+/* As http_get, for a request that costs the server's throttle `cost`
+ * requests' worth (HathiTrust's image throttle charges width / 680 for an
+ * image; http_get costs 1).  The host's pacing counts the cost. */
+int http_get_cost(struct http *h, const char *url, double cost, const struct http_cb *cb,
+    void *arg);
 /* Requests queued or in flight. */
 size_t http_pending(const struct http *h);
 /* Seconds until the next queued request may start as far as host rates
