@@ -37,6 +37,7 @@ struct req {
 	struct host *host;
 	const struct http_cb *cb;
 	void *arg;
+	double cost;		/* throttle credits (http_get_cost) */
 	CURL *easy;
 	int attempts;
 	double not_before;
@@ -279,6 +280,12 @@ finish(struct req *r, enum http_outcome oc, long status, int code, const char *m
 int
 http_get(struct http *h, const char *url, const struct http_cb *cb, void *arg)
 {
+	return http_get_cost(h, url, 1.0, cb, arg);
+}
+
+int
+http_get_cost(struct http *h, const char *url, double cost, const struct http_cb *cb, void *arg)
+{
 	struct req *r = xcalloc(1, sizeof *r);
 	char *key;
 
@@ -286,6 +293,7 @@ http_get(struct http *h, const char *url, const struct http_cb *cb, void *arg)
 	r->url = xstrdup(url);
 	r->cb = cb;
 	r->arg = arg;
+	r->cost = cost > 0 ? cost : 1.0;
 	if ((key = http_host_key(url)) == NULL) {
 		finish(r, HTTP_FAILED, 0, CURLE_URL_MALFORMAT, "not an http(s) URL");
 		return -1;
@@ -332,6 +340,9 @@ on_write(char *p, size_t size, size_t n, void *vr)
 			hh.access = "";
 			if (curl_easy_header(r->easy, "X-HathiTrust-Access", 0, CURLH_HEADER, -1, &hd) == CURLHE_OK)
 				hh.access = hd->value;
+			hh.disposition = "";
+			if (curl_easy_header(r->easy, "Content-Disposition", 0, CURLH_HEADER, -1, &hd) == CURLHE_OK)
+				hh.disposition = hd->value;
 			curl_easy_getinfo(r->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl);
 			hh.content_length = (long long)cl;
 			s = NULL;
