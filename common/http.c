@@ -27,6 +27,7 @@ struct host {
 	double paused_until;	/* whole host waits until then (s) */
 	double shared_wait;	/* the shared throttle said: not before (s) */
 	int blocked;		/* bot protection: no more requests */
+	int retry_500;		/* retries of an HTTP 500; -1: the general ones */
 	int configured;
 	struct host *next;
 };
@@ -178,6 +179,7 @@ get_host(struct http *h, const char *key)
 	x->burst = h->def_burst;
 	x->tokens = x->burst;
 	x->last = clock_now();
+	x->retry_500 = -1;
 	x->next = h->hosts;
 	h->hosts = x;
 	return x;
@@ -215,6 +217,17 @@ http_host_limit(struct http *h, const char *url, int conns, double rate, double 
 	x->burst = burst >= 1 ? burst : 1;
 	x->tokens = x->burst;
 	x->configured = 1;
+}
+
+void
+http_host_retry_500(struct http *h, const char *url, int n)
+{
+	char *key = http_host_key(url);
+
+	if (!key)
+		return;
+	get_host(h, key)->retry_500 = n < 0 ? -1 : n;
+	free(key);
 }
 
 static void
@@ -689,7 +702,8 @@ completed(struct http *h, struct req *r, CURLcode code)
 		if (wait < 0 && (v = header(r->easy, "Retry-After")) != NULL)
 			wait = http_retry_after(v, wall);
 	}
-	if (r->attempts > h->o.retries) {
+	if (r->attempts > h->o.retries ||
+	    (status == 500 && r->host->retry_500 >= 0 && r->attempts > r->host->retry_500)) {
 		char gave[sizeof msg + 64];
 		snprintf(gave, sizeof gave, "%s (gave up after %d attempt%s)", msg, r->attempts,
 		    r->attempts == 1 ? "" : "s");

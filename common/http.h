@@ -91,6 +91,10 @@ void http_free(struct http *h);
  * defaults (http_default_limit; initially 2 connections, no rate). */
 void http_host_limit(struct http *h, const char *url, int conns, double rate, double burst);
 void http_default_limit(struct http *h, int conns, double rate, double burst);
+/* At most n retries of an HTTP 500 from url's host (-1: the general retries).
+ * HathiTrust's imgsrv answers an unknown volume id with a 500, so a second
+ * 500 there is an answer, not a busy server. */
+void http_host_retry_500(struct http *h, const char *url, int n);
 /* Queue a GET; callbacks run from http_run.  0 ok, -1 bad URL (done() is
  * still called, with HTTP_FAILED). */
 int http_get(struct http *h, const char *url, const struct http_cb *cb, void *arg);

@@ -12,7 +12,7 @@
 #include "http.h"
 
 static const char usage_text[] =
-    "usage: http-get [-j N] [--rate R] [--burst B] [--retries N] [--retry-delay MS]\n"
+    "usage: http-get [-j N] [--rate R] [--burst B] [--retries N] [--retry-500 N] [--retry-delay MS]\n"
     "                [--timeout MS] [--stall MS] [--wait-max MS] [--ua S] [-o FILE] URL...\n";
 
 static FILE *body_out;
@@ -53,6 +53,7 @@ main(int argc, char **argv)
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "rate", required_argument, NULL, 'r' },
 		{ "retries", required_argument, NULL, 'R' },
+		{ "retry-500", required_argument, NULL, '5' },
 		{ "retry-delay", required_argument, NULL, 'd' },
 		{ "stall", required_argument, NULL, 's' },
 		{ "timeout", required_argument, NULL, 't' },
@@ -64,7 +65,7 @@ main(int argc, char **argv)
 	struct http_opts o;
 	struct http *h;
 	double rate = 0, burst = 1;
-	int c, jobs = 2, i;
+	int c, jobs = 2, i, retry_500 = -1;
 
 	diag_init(argv[0]);
 	memset(&o, 0, sizeof o);
@@ -80,6 +81,7 @@ main(int argc, char **argv)
 			break;
 		case 'r': rate = atof(optarg); break;
 		case 'R': o.retries = atoi(optarg); break;
+		case '5': retry_500 = atoi(optarg); break;
 		case 's': o.stall_ms = atol(optarg); break;
 		case 't': o.timeout_ms = atol(optarg); break;
 		case 'u': o.user_agent = optarg; break;
@@ -91,8 +93,10 @@ main(int argc, char **argv)
 		diag_usage_error(usage_text, NULL);
 	h = http_new(&o);
 	http_default_limit(h, jobs, rate, burst);
-	for (i = optind; i < argc; i++)
+	for (i = optind; i < argc; i++) {
+		http_host_retry_500(h, argv[i], retry_500);
 		http_get(h, argv[i], &cb, NULL);
+	}
 	http_drain(h);
 	http_free(h);
 	if (body_out)
