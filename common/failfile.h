@@ -17,7 +17,11 @@
  *    afterwards still has it recorded by the next run that opens FILE;
  *  - a header row (header != NULL) is the file's first line, once.
  * A line's key is its first nkey TSV fields (ht-pfeat: 1, the volume id;
- * page-fetch: 3, library, id and page). */
+ * page-fetch: 3, library, id and page).
+ *
+ * Beside FILE, in its folder, a run keeps a journal (.FILE.run.PID.N) of
+ * its failures as they happen; FILE itself changes only when a run opens
+ * or closes it.  One thread per struct failfile. */
 #ifndef PLATES_FAILFILE_H
 #define PLATES_FAILFILE_H
 
@@ -27,6 +31,9 @@ struct failfile;
 
 /* Open (create) FILE; NULL with errno set if it cannot be. */
 struct failfile *failfile_open(const char *path, int nkey, const char *header);
+/* The header row, when it is known only after the open (the input's
+ * first line): the first one given is kept.  0, or -1 with errno set. */
+int failfile_header(struct failfile *f, const char *line, size_t len);
 /* The line (without its newline) failed: record it now.  0, or -1 with
  * errno set (the caller says so and counts the run as failed). */
 int failfile_failed(struct failfile *f, const char *line, size_t len);
