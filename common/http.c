@@ -13,11 +13,26 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "choke.h"
 #include "diag.h"
 #include "throttle.h"
 #include "xmem.h"
 
 #define ERRBODY_MAX (64 * 1024)
+/* A host name that does not resolve is retried at most this often: the
+ * network is down or the name is wrong, and neither mends in minutes. */
+#define RESOLVE_RETRIES 2
+
+/* One throttle bucket a server reports through X-Choke-* headers
+ * (choke.h): HathiTrust keeps one per path (imgsrv.psgi's choke
+ * policies), so the key is the host and the path. */
+struct bucket {
+	char *key;		/* scheme://host:port/path */
+	struct choke c;
+	double inflight;	/* the cost of requests under way */
+	double not_before;	/* the shared file said: not before (monotonic s) */
+	struct bucket *next;
+};
 
 struct host {
 	char *key;		/* scheme://host:port */
@@ -28,6 +43,8 @@ struct host {
 	double shared_wait;	/* the shared throttle said: not before (s) */
 	int blocked;		/* bot protection: no more requests */
 	int retry_500;		/* retries of an HTTP 500; -1: the general ones */
+	int resolve_warned;	/* "cannot resolve" said once */
+	struct bucket *buckets;
 	int configured;
 	struct host *next;
 };
@@ -36,6 +53,7 @@ struct req {
 	struct http *h;
 	char *url;
 	struct host *host;
+	struct bucket *bucket;
 	const struct http_cb *cb;
 	void *arg;
 	double cost;		/* throttle credits (http_get_cost) */
@@ -219,6 +237,32 @@ http_host_limit(struct http *h, const char *url, int conns, double rate, double 
 	x->configured = 1;
 }
 
+/* The bucket of url's path on host x (the path without its query). */
+static struct bucket *
+get_bucket(struct host *x, const char *url)
+{
+	const char *p = strstr(url, "://"), *end;
+	struct bucket *b;
+	struct buf key = BUF_INIT;
+
+	p = p ? strchr(p + 3, '/') : NULL;
+	end = p ? p + strcspn(p, "?#") : NULL;
+	buf_adds(&key, x->key);
+	if (p)
+		buf_add(&key, p, (size_t)(end - p));
+	for (b = x->buckets; b; b = b->next)
+		if (strcmp(b->key, buf_str(&key)) == 0)
+			break;
+	if (!b) {
+		b = xcalloc(1, sizeof *b);
+		b->key = xstrdup(buf_str(&key));
+		b->next = x->buckets;
+		x->buckets = b;
+	}
+	buf_free(&key);
+	return b;
+}
+
 void
 http_host_retry_500(struct http *h, const char *url, int n)
 {
@@ -312,6 +356,7 @@ http_get_cost(struct http *h, const char *url, double cost, const struct http_cb
 		return -1;
 	}
 	r->host = get_host(h, key);
+	r->bucket = get_bucket(r->host, r->url);
 	free(key);
 	enqueue(h, r, 0);
 	return 0;
@@ -422,55 +467,80 @@ start(struct http *h, struct req *r)
 	if (h->headers)
 		curl_easy_setopt(e, CURLOPT_HTTPHEADER, h->headers);
 	r->host->active++;
+	r->bucket->inflight += r->cost;
 	h->running++;
 	if (curl_multi_add_handle(h->multi, e) != CURLM_OK)
 		diag_die(DIAG_FAIL, "libcurl: cannot add a transfer");
 }
 
-/* Take a token from the host's bucket if one is there: from the shared
- * file when there is one, else from this process's own bucket. */
-static int
-take_token(struct http *h, struct host *x, double t)
+/* The tokens a request of cost `cost` needs in the bucket before it may
+ * start: its cost, or a full bucket when it costs more (it leaves the
+ * bucket owing the rest). */
+static double
+need_tokens(const struct host *x, double cost)
 {
+	return cost < x->burst ? cost : x->burst;
+}
+
+/* Take a request's tokens from the host's bucket if they are there: from
+ * the shared file when there is one, else from this process's own bucket;
+ * then its cost from the server's reported budget. */
+static int
+take_token(struct http *h, struct req *r, double t)
+{
+	struct host *x = r->host;
+	struct bucket *b = r->bucket;
 	double wait;
 
 	if (h->shared) {
-		wait = throttle_take(h->shared, x->key, x->rate, x->burst, h->o.rate_jitter);
+		wait = throttle_take(h->shared, x->key, x->rate, x->burst, h->o.rate_jitter, r->cost);
 		if (wait > 0) {
 			x->shared_wait = t + wait;
 			return 0;
 		}
+		if (b->c.known && (wait = throttle_choke(h->shared, b->key, &b->c, r->cost)) > 0) {
+			b->not_before = t + wait;
+			return 0;
+		}
 		return 1;
 	}
-	if (x->rate <= 0)
-		return 1;
-	x->tokens += (t - x->last) * x->rate;
-	if (x->tokens > x->burst)
-		x->tokens = x->burst;
-	x->last = t;
-	if (x->tokens < 1)
-		return 0;
-	x->tokens -= 1;
-	if (h->o.rate_jitter > 0)
-		x->tokens -= h->o.rate_jitter * ((double)rand_r(&h->seed) / RAND_MAX);
+	if (x->rate > 0) {
+		x->tokens += (t - x->last) * x->rate;
+		if (x->tokens > x->burst)
+			x->tokens = x->burst;
+		x->last = t;
+		if (x->tokens < need_tokens(x, r->cost))
+			return 0;
+		x->tokens -= r->cost;
+		if (h->o.rate_jitter > 0)
+			x->tokens -= h->o.rate_jitter * ((double)rand_r(&h->seed) / RAND_MAX);
+	}
+	choke_spend(&b->c, r->cost, clock_wall());
 	return 1;
 }
 
-/* When the host can next be asked, given rate and pause. */
+/* When a request can next go, given its host's rate and pause and the
+ * budget its server reported. */
 static double
-host_ready_at(const struct host *x, double t)
+req_ready_at(const struct req *r, double t)
 {
-	double at = t;
+	const struct host *x = r->host;
+	const struct bucket *b = r->bucket;
+	double at = t, need = need_tokens(x, r->cost), w;
 
 	if (x->paused_until > at)
 		at = x->paused_until;
 	if (x->shared_wait > at)
 		at = x->shared_wait;
-	if (x->rate > 0 && x->tokens < 1) {
+	if (b->not_before > at)
+		at = b->not_before;
+	if (x->rate > 0 && x->tokens < need) {
 		double tok = x->tokens + (t - x->last) * x->rate;
-		if (tok < 1 && t + (1 - tok) / x->rate > at)
-			at = t + (1 - tok) / x->rate;
+		if (tok < need && t + (need - tok) / x->rate > at)
+			at = t + (need - tok) / x->rate;
 	}
+	if ((w = choke_wait(&b->c, r->cost, clock_wall())) > 0 && t + w > at)
+		at = t + w;
 	return at;
 }
 
@@ -499,11 +569,11 @@ schedule(struct http *h)
 		}
 		at = r->not_before > t ? r->not_before : t;
 		if (x->active < x->conns) {
-			double ha = host_ready_at(x, t);
+			double ha = req_ready_at(r, t);
 			if (ha > at)
 				at = ha;
 		}
-		if (at <= t && x->active < x->conns && take_token(h, x, t)) {
+		if (at <= t && x->active < x->conns && take_token(h, r, t)) {
 			if (prev)
 				prev->next = next;
 			else
@@ -530,7 +600,7 @@ http_throttle_wait(const struct http *h)
 	for (r = h->queue; r; r = r->next) {
 		if (r->host->blocked || r->host->active >= r->host->conns)
 			continue;
-		at = host_ready_at(r->host, t);
+		at = req_ready_at(r, t);
 		if (r->not_before > at)
 			at = r->not_before;
 		if (best < 0 || at < best)
@@ -623,46 +693,212 @@ reason(long s)
 	}
 }
 
-/* A transfer error in our words where libcurl's change between its
- * versions (7.88 says "Couldn't connect", 8.x "Could not connect"); else
- * libcurl's own message. */
+/* The host and port of url (after redirects: the effective URL). */
 static void
-curl_words(struct req *r, CURLcode code, char *msg, size_t size)
+host_port(const char *url, char *host, size_t hsize, char *port, size_t psize)
 {
-	curl_off_t want = -1, got = 0;
+	CURLU *u = curl_url();
+	char *h = NULL, *p = NULL;
 
+	snprintf(host, hsize, "the server");
+	snprintf(port, psize, "?");
+	if (u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK) {
+		if (curl_url_get(u, CURLUPART_HOST, &h, 0) == CURLUE_OK)
+			snprintf(host, hsize, "%s", h);
+		if (curl_url_get(u, CURLUPART_PORT, &p, CURLU_DEFAULT_PORT) == CURLUE_OK)
+			snprintf(port, psize, "%s", p);
+	}
+	curl_free(h);
+	curl_free(p);
+	curl_url_cleanup(u);
+}
+
+static int
+tls_error(CURLcode c)
+{
+	switch (c) {
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_SSL_ENGINE_NOTFOUND:
+	case CURLE_SSL_ENGINE_SETFAILED:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_CIPHER:
+	case CURLE_USE_SSL_FAILED:
+	case CURLE_SSL_ENGINE_INITFAILED:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_SHUTDOWN_FAILED:
+	case CURLE_SSL_CRL_BADFILE:
+	case CURLE_SSL_ISSUER_ERROR:
+	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+	case CURLE_SSL_INVALIDCERTSTATUS:
+	case CURLE_SSL_CLIENTCERT:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* A transfer error in our own words, the same under every libcurl
+ * version (7.88 says "Couldn't connect", 8.x "Could not connect"; "transfer
+ * closed with N bytes remaining" became "end of response with N bytes
+ * missing"); libcurl's own message follows only with http_opts.verbose. */
+static void
+curl_words(struct http *h, struct req *r, CURLcode code, char *msg, size_t size)
+{
+	curl_off_t want = -1, got = 0, conn = 0, total = 0;
+	char host[256], port[16];
+	char *eff = NULL;
+	long oserr = 0;
+	int n = 0;
+
+	curl_easy_getinfo(r->easy, CURLINFO_EFFECTIVE_URL, &eff);
+	host_port(eff ? eff : r->url, host, sizeof host, port, sizeof port);
+	curl_easy_getinfo(r->easy, CURLINFO_OS_ERRNO, &oserr);
 	switch (code) {
+	case CURLE_COULDNT_RESOLVE_HOST:
+		n = snprintf(msg, size, "cannot resolve host %s", host);
+		break;
+	case CURLE_COULDNT_RESOLVE_PROXY:
+		n = snprintf(msg, size, "cannot resolve the proxy's host name");
+		break;
 	case CURLE_COULDNT_CONNECT:
-		snprintf(msg, size, "cannot connect to the server (refused or unreachable)");
-		return;
+		if (oserr == ENETUNREACH || oserr == EHOSTUNREACH)
+			n = snprintf(msg, size, "cannot reach %s port %s (no route: the network "
+			    "is down or unreachable)", host, port);
+		else if (oserr == ECONNREFUSED || oserr == 0)
+			n = snprintf(msg, size, "nothing listens at %s port %s", host, port);
+		else
+			n = snprintf(msg, size, "cannot connect to %s port %s (%s)", host, port,
+			    strerror((int)oserr));
+		break;
+	case CURLE_OPERATION_TIMEDOUT:
+		curl_easy_getinfo(r->easy, CURLINFO_CONNECT_TIME_T, &conn);
+		curl_easy_getinfo(r->easy, CURLINFO_TOTAL_TIME_T, &total);
+		if (conn == 0)
+			n = snprintf(msg, size, "timed out: no connection to %s port %s within %ld s",
+			    host, port, (long)(total + 500000) / 1000000);
+		else if (h->o.timeout_ms > 0 && total / 1000 >= h->o.timeout_ms)
+			n = snprintf(msg, size, "timed out: the transfer took longer than %ld s",
+			    h->o.timeout_ms / 1000 ? h->o.timeout_ms / 1000 : 1);
+		else
+			n = snprintf(msg, size, "timed out: no data came for %ld s",
+			    (h->o.stall_ms + 999) / 1000);
+		break;
 	case CURLE_PARTIAL_FILE:
 		curl_easy_getinfo(r->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &want);
 		curl_easy_getinfo(r->easy, CURLINFO_SIZE_DOWNLOAD_T, &got);
 		if (want > got)
-			snprintf(msg, size, "the connection closed with %lld bytes of the body "
-			    "still to come", (long long)(want - got));
+			n = snprintf(msg, size, "the connection closed %lld bytes before the end",
+			    (long long)(want - got));
 		else
-			snprintf(msg, size, "the connection closed before the end of the body");
-		return;
+			n = snprintf(msg, size, "the connection closed before the end");
+		break;
+	case CURLE_GOT_NOTHING:
+		n = snprintf(msg, size, "the server closed the connection without an answer");
+		break;
+	case CURLE_RECV_ERROR:
+		if (oserr == ECONNRESET)
+			n = snprintf(msg, size, "the connection was reset by %s", host);
+		else
+			n = snprintf(msg, size, "the connection broke while receiving");
+		break;
+	case CURLE_SEND_ERROR:
+		if (oserr == ECONNRESET || oserr == EPIPE)
+			n = snprintf(msg, size, "the connection was reset by %s", host);
+		else
+			n = snprintf(msg, size, "the connection broke while sending the request");
+		break;
+	case CURLE_TOO_MANY_REDIRECTS:
+		n = snprintf(msg, size, "too many redirects (more than %d)", h->o.max_redirs);
+		break;
+	case CURLE_PEER_FAILED_VERIFICATION:
+		n = snprintf(msg, size, "TLS: the certificate of %s cannot be verified", host);
+		break;
+	case CURLE_BAD_CONTENT_ENCODING:
+		n = snprintf(msg, size, "the compressed body is damaged");
+		break;
+	case CURLE_HTTP2:
+	case CURLE_HTTP2_STREAM:
+		n = snprintf(msg, size, "the HTTP/2 connection to %s failed", host);
+		break;
+	case CURLE_URL_MALFORMAT:
+		n = snprintf(msg, size, "not a valid URL");
+		break;
+	case CURLE_UNSUPPORTED_PROTOCOL:
+		n = snprintf(msg, size, "not an http or https URL (after redirects)");
+		break;
+	case CURLE_WEIRD_SERVER_REPLY:
+		n = snprintf(msg, size, "%s did not answer in HTTP", host);
+		break;
 	default:
-		snprintf(msg, size, "%s", r->errbuf[0] ? r->errbuf : curl_easy_strerror(code));
+		if (tls_error(code))
+			n = snprintf(msg, size, "TLS: the secure connection to %s failed", host);
+		else
+			n = snprintf(msg, size, "the transfer failed (libcurl error %d)", (int)code);
 	}
+	if (h->o.verbose && n >= 0 && (size_t)n < size)
+		snprintf(msg + n, size - (size_t)n, " [libcurl: %s]",
+		    r->errbuf[0] ? r->errbuf : curl_easy_strerror(code));
+}
+
+/* What the answer's X-Choke-* headers say about the request's bucket. */
+static void
+learn_choke(struct http *h, struct req *r, double wall)
+{
+	static const char *const names[] = { "Max", "Debt", "Credit", "Delta", "Allowed",
+		"UntilEpoch", NULL };
+	struct choke_report rep;
+	char name[32];
+	const char *v;
+	int i;
+
+	memset(&rep, 0, sizeof rep);
+	for (i = 0; names[i]; i++) {
+		snprintf(name, sizeof name, "X-Choke-%s", names[i]);
+		if ((v = header(r->easy, name)) != NULL)
+			choke_header(&rep, names[i], v);
+	}
+	if (!rep.has_max)
+		return;
+	choke_learn(&r->bucket->c, &rep, r->cost, r->bucket->inflight, wall);
+	if (h->shared)	/* tell the processes that share the file */
+		throttle_choke(h->shared, r->bucket->key, &r->bucket->c, 0);
+}
+
+/* The retries a failure may have: fewer for a name that does not resolve
+ * and for a host's HTTP 500 (http_host_retry_500). */
+static int
+retries_for(struct http *h, struct req *r, CURLcode code, long status)
+{
+	int n = h->o.retries;
+
+	if (code == CURLE_COULDNT_RESOLVE_HOST && n > RESOLVE_RETRIES)
+		n = RESOLVE_RETRIES;
+	if (code == CURLE_OK && status == 500 && r->host->retry_500 >= 0 &&
+	    r->host->retry_500 < n)
+		n = r->host->retry_500;
+	return n;
 }
 
 static void
 completed(struct http *h, struct req *r, CURLcode code)
 {
 	long status = 0;
-	char msg[CURL_ERROR_SIZE + 128];
+	char msg[CURL_ERROR_SIZE + 384];
 	long wait = -1;
 	const char *v;
 	time_t wall = time(NULL);
 	double t = clock_now();
+	int retries;
 
 	curl_multi_remove_handle(h->multi, r->easy);
 	r->host->active--;
+	r->bucket->inflight -= r->cost;
+	if (r->bucket->inflight < 1e-9)
+		r->bucket->inflight = 0;
 	h->running--;
 	curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
+	if (status > 0)
+		learn_choke(h, r, clock_wall());
 
 	if (r->aborted) {
 		finish(r, HTTP_ABORTED, status, code, "stopped");
@@ -673,7 +909,7 @@ completed(struct http *h, struct req *r, CURLcode code)
 		return;
 	}
 	if (code != CURLE_OK) {
-		curl_words(r, code, msg, sizeof msg);
+		curl_words(h, r, code, msg, sizeof msg);
 		if (!transient_curl(code)) {
 			finish(r, HTTP_FAILED, status, code, msg);
 			return;
@@ -702,13 +938,22 @@ completed(struct http *h, struct req *r, CURLcode code)
 		if (wait < 0 && (v = header(r->easy, "Retry-After")) != NULL)
 			wait = http_retry_after(v, wall);
 	}
-	if (r->attempts > h->o.retries ||
-	    (status == 500 && r->host->retry_500 >= 0 && r->attempts > r->host->retry_500)) {
+	retries = retries_for(h, r, code, status);
+	if (r->attempts > retries) {
 		char gave[sizeof msg + 64];
 		snprintf(gave, sizeof gave, "%s (gave up after %d attempt%s)", msg, r->attempts,
 		    r->attempts == 1 ? "" : "s");
 		finish(r, HTTP_GAVE_UP, status, code, gave);
 		return;
+	}
+	if (code == CURLE_COULDNT_RESOLVE_HOST && !r->host->resolve_warned) {
+		/* said at once, not after minutes of silent retries */
+		char host[256], port[16];
+		host_port(r->url, host, sizeof host, port, sizeof port);
+		r->host->resolve_warned = 1;
+		diag_warn("cannot resolve host %s (no network, or no such host); retrying %d "
+		    "more time%s", host, retries - r->attempts + 1,
+		    retries - r->attempts + 1 == 1 ? "" : "s");
 	}
 	if (wait >= 0 && wait * 1000L > h->o.wait_max_ms) {
 		char gave[sizeof msg + 96];
@@ -782,7 +1027,13 @@ http_free(struct http *h)
 		return;
 	http_drain(h);
 	for (x = h->hosts; x; x = nx) {
+		struct bucket *b, *nb;
 		nx = x->next;
+		for (b = x->buckets; b; b = nb) {
+			nb = b->next;
+			free(b->key);
+			free(b);
+		}
 		free(x->key);
 		free(x);
 	}

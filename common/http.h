@@ -2,6 +2,10 @@
  * connection cap and request rate (token bucket), retries with backoff and
  * jitter that honour Retry-After and X-Choke-UntilEpoch (pausing the whole
  * host), redirects, an identifying User-Agent, and base-URL overrides.
+ * A server that reports its throttle budget (HathiTrust's X-Choke-*
+ * headers, choke.h) is paced from it, per host and path, counting each
+ * request's cost.  A host name that does not resolve is said at once
+ * (diag_warn) and given up sooner than a busy server.
  * Bodies are streamed to a callback as they arrive; nothing is buffered
  * whole.  Nothing here sleeps: retries are rescheduled. */
 #ifndef PLATES_HTTP_H
@@ -30,6 +34,7 @@ struct http_opts {
 					 * processes through this file (throttle.h) */
 	double rate_jitter;		/* add up to this fraction of one interval
 					 * to the spacing between requests */
+	int verbose;			/* add libcurl's own words to transfer errors */
 };
 
 enum http_outcome {
@@ -48,8 +53,12 @@ struct http_result {
 	const char *url;
 	const char *effective_url;	/* after redirects */
 	const char *date;	/* the response's Date header, or "" */
-	const char *error;	/* "HTTP 404 Not Found", "cannot connect to the
-				 * server ...", else libcurl's message */
+	const char *error;	/* in our words, stable across libcurl versions:
+				 * "HTTP 404 Not Found", "nothing listens at HOST
+				 * port N", "cannot resolve host H", "the connection
+				 * closed N bytes before the end", "timed out: ...",
+				 * "too many redirects ...", "TLS: ..." (with
+				 * verbose, libcurl's own message follows) */
 	const char *content_type;	/* of the last response, or "" */
 	const char *access;	/* X-HathiTrust-Access, or "" */
 	const char *body;	/* start of a non-2xx body (for diagnostics) */

@@ -1,6 +1,7 @@
 /* throttle: per-key token bucket and pause shared through a locked file.
  * File format, one line per key: key TAB tokens TAB last TAB paused_until,
- * times in seconds since the epoch. */
+ * times in seconds since the epoch; a server's reported budget (choke.h)
+ * is the line "key#choke" TAB debt TAB at TAB max TAB rate TAB seen. */
 #include "throttle.h"
 #include "clock.h"
 
@@ -124,7 +125,7 @@ parse(const struct buf *file, const char *key, struct state *st, struct buf *res
 
 static double
 update(struct throttle *t, const char *key, double rate, double burst, double jitter,
-    double pause_until, int taking)
+    double pause_until, double cost)
 {
 	struct buf file = BUF_INIT, out = BUF_INIT;
 	struct state st;
@@ -142,7 +143,8 @@ update(struct throttle *t, const char *key, double rate, double burst, double ji
 	}
 	if (pause_until > st.paused)
 		st.paused = pause_until;
-	if (taking) {
+	if (cost > 0) {
+		double need = cost < burst ? cost : burst;
 		if (rate > 0) {
 			st.tokens += (now - st.last) * rate;
 			if (st.tokens > burst)
@@ -151,10 +153,10 @@ update(struct throttle *t, const char *key, double rate, double burst, double ji
 		st.last = now;
 		if (st.paused > now) {
 			wait = st.paused - now;
-		} else if (rate > 0 && st.tokens < 1) {
-			wait = (1 - st.tokens) / rate;
+		} else if (rate > 0 && st.tokens < need) {
+			wait = (need - st.tokens) / rate;
 		} else if (rate > 0) {
-			st.tokens -= 1;
+			st.tokens -= cost;
 			if (jitter > 0)
 				st.tokens -= jitter * ((double)rand_r(&t->seed) / RAND_MAX);
 		}
@@ -168,9 +170,46 @@ update(struct throttle *t, const char *key, double rate, double burst, double ji
 }
 
 double
-throttle_take(struct throttle *t, const char *key, double rate, double burst, double jitter)
+throttle_take(struct throttle *t, const char *key, double rate, double burst, double jitter,
+    double cost)
 {
-	return update(t, key, rate, burst < 1 ? 1 : burst, jitter, 0, 1);
+	return update(t, key, rate, burst < 1 ? 1 : burst, jitter, 0, cost > 0 ? cost : 1);
+}
+
+double
+throttle_choke(struct throttle *t, const char *key, struct choke *c, double cost)
+{
+	struct buf file = BUF_INIT, out = BUF_INIT, name = BUF_INIT;
+	const char *p, *nl;
+	struct choke f;
+	double now, wait = 0;
+
+	if (lock(t, F_WRLCK) < 0)
+		return choke_wait(c, cost, clock_wall());
+	read_all(t, &file);
+	buf_printf(&name, "%s#choke\t", key);
+	memset(&f, 0, sizeof f);
+	for (p = buf_str(&file); *p && (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
+		if (strncmp(p, name.s, name.len) == 0) {
+			f.known = sscanf(p + name.len, "%lf\t%lf\t%lf\t%lf\t%lf", &f.debt, &f.at,
+			    &f.max, &f.rate, &f.seen) == 5 && f.max > 0;
+		} else {
+			buf_add(&out, p, (size_t)(nl - p) + 1);
+		}
+	}
+	choke_merge(c, &f);
+	now = clock_wall();
+	if (cost > 0 && (wait = choke_wait(c, cost, now)) == 0)
+		choke_spend(c, cost, now);
+	if (c->known)
+		buf_printf(&out, "%s%.6f\t%.6f\t%.6f\t%.9f\t%.6f\n", name.s, c->debt, c->at,
+		    c->max, c->rate, c->seen);
+	write_all(t, &out);
+	lock(t, F_UNLCK);
+	buf_free(&file);
+	buf_free(&out);
+	buf_free(&name);
+	return wait;
 }
 
 void

@@ -5,16 +5,25 @@
 #ifndef PLATES_THROTTLE_H
 #define PLATES_THROTTLE_H
 
+#include "choke.h"
+
 struct throttle;
 
 /* Open (creating it and its folder, mode 0600) the state file; NULL with
  * a message on error. */
 struct throttle *throttle_open(const char *path);
-/* Take one request slot for key.  Returns 0 when taken, else the seconds
- * to wait before asking again.  jitter (0..1) adds up to that fraction of
- * one interval to the spacing after this request. */
+/* Take the slots of a request that costs `cost` (>= 1 as a rule; a cost
+ * above the burst waits for a full bucket and leaves it owing) for key.
+ * Returns 0 when taken, else the seconds to wait before asking again.
+ * jitter (0..1) adds up to that fraction of one interval to the spacing
+ * after this request. */
 double throttle_take(struct throttle *t, const char *key, double rate, double burst,
-    double jitter);
+    double jitter, double cost);
+/* A server's reported budget (choke.h) for key, shared: the newer of c and
+ * the file's view is kept (choke_merge), then, when cost > 0, a request of
+ * that cost is taken from it if choke_wait allows.  c gets the result.
+ * Returns 0 (taken, or nothing to take), else the seconds to wait. */
+double throttle_choke(struct throttle *t, const char *key, struct choke *c, double cost);
 /* Make every process wait before asking key again, until the wall-clock
  * time until (seconds since the epoch). */
 void throttle_pause(struct throttle *t, const char *key, double until);

@@ -13,7 +13,7 @@
 
 static const char usage_text[] =
     "usage: http-get [-j N] [--rate R] [--burst B] [--retries N] [--retry-500 N] [--retry-delay MS]\n"
-    "                [--timeout MS] [--stall MS] [--wait-max MS] [--ua S] [-o FILE] URL...\n";
+    "                [--timeout MS] [--stall MS] [--wait-max MS] [--ua S] [-v] [-o FILE] URL...\n";
 
 static FILE *body_out;
 static const char *names[] = { "ok", "failed", "gave-up", "blocked", "aborted" };
@@ -58,6 +58,7 @@ main(int argc, char **argv)
 		{ "stall", required_argument, NULL, 's' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "ua", required_argument, NULL, 'u' },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ "wait-max", required_argument, NULL, 'w' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -70,7 +71,7 @@ main(int argc, char **argv)
 	diag_init(argv[0]);
 	memset(&o, 0, sizeof o);
 	o.retries = 5;
-	while ((c = getopt_long(argc, argv, "j:o:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "j:o:v", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'b': burst = atof(optarg); break;
 		case 'd': o.retry_delay_ms = atol(optarg); break;
@@ -85,6 +86,7 @@ main(int argc, char **argv)
 		case 's': o.stall_ms = atol(optarg); break;
 		case 't': o.timeout_ms = atol(optarg); break;
 		case 'u': o.user_agent = optarg; break;
+		case 'v': o.verbose = 1; break;
 		case 'w': o.wait_max_ms = atol(optarg); break;
 		default: diag_usage_error(usage_text, NULL);
 		}

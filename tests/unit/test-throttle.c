@@ -26,19 +26,19 @@ main(void)
 
 	t = throttle_open(file);
 	ok(t != NULL, "open creates the file and its folders");
-	is_int(throttle_take(t, "http://a:80", 1, 2, 0) == 0, 1, "burst 2: first take granted");
-	is_int(throttle_take(t, "http://a:80", 1, 2, 0) == 0, 1, "burst 2: second take granted");
-	w = throttle_take(t, "http://a:80", 1, 2, 0);
+	is_int(throttle_take(t, "http://a:80", 1, 2, 0, 1) == 0, 1, "burst 2: first take granted");
+	is_int(throttle_take(t, "http://a:80", 1, 2, 0, 1) == 0, 1, "burst 2: second take granted");
+	w = throttle_take(t, "http://a:80", 1, 2, 0, 1);
 	ok(w > 0.9 && w <= 1.0, "third take waits about one interval (%.3f s)", w);
-	is_int(throttle_take(t, "http://b:80", 1, 1, 0) == 0, 1, "another host has its own bucket");
+	is_int(throttle_take(t, "http://b:80", 1, 1, 0, 1) == 0, 1, "another host has its own bucket");
 
 	/* a second handle on the same file sees the same state */
 	u = throttle_open(file);
-	w = throttle_take(u, "http://a:80", 1, 2, 0);
+	w = throttle_take(u, "http://a:80", 1, 2, 0, 1);
 	ok(w > 0.9 && w <= 1.0, "a second opener shares the bucket (%.3f s)", w);
 
 	throttle_pause(u, "http://c:80", (double)time(NULL) + 100);
-	w = throttle_take(t, "http://c:80", 0, 1, 0);
+	w = throttle_take(t, "http://c:80", 0, 1, 0, 1);
 	ok(w > 98 && w <= 101, "a pause set by one opener holds for the other (%.1f s)", w);
 
 	/* children in other processes: 4 x 10 takes at 5/s, burst 1, no waiting:
@@ -48,7 +48,7 @@ main(void)
 			struct throttle *c = throttle_open(file);
 			int k, got = 0;
 			for (k = 0; k < 10; k++)
-				got += throttle_take(c, "http://d:80", 0.001, 1, 0) == 0;
+				got += throttle_take(c, "http://d:80", 0.001, 1, 0, 1) == 0;
 			throttle_close(c);
 			_exit(got);
 		}
