@@ -40,8 +40,38 @@ static struct {
 	int nfields;
 } opt;
 
+/* A file whose first BAD_RUN records in a row are not volume ids (or
+ * whose records stop being ids for that long) is not read further. */
+#define BAD_RUN 10
+
 static struct hset *seen;
 static unsigned long no_rights;	/* --full-view could not decide these (this file) */
+static unsigned long bad_run;	/* records in a row that were not ids (this file) */
+
+/* One more record that is not a volume id: 1 to stop reading the file. */
+static int
+bad(void)
+{
+	diag_failed();
+	return ++bad_run >= BAD_RUN;
+}
+
+/* "1,234,567" */
+static const char *
+grouped(char *s, size_t size, unsigned long n)
+{
+	char digits[32];
+	size_t len, i, k = 0;
+
+	len = (size_t)snprintf(digits, sizeof digits, "%lu", n);
+	for (i = 0; i < len && k + 2 < size; i++) {
+		if (i && (len - i) % 3 == 0)
+			s[k++] = ',';
+		s[k++] = digits[i];
+	}
+	s[k] = '\0';
+	return s;
+}
 
 /* Open to everyone: public domain everywhere, or an open licence.  pdus is
  * full view in the United States only, so it does not count. */
@@ -52,34 +82,39 @@ rights_open(const char *r)
 	    strcmp(r, "ic-world") == 0 || strcmp(r, "und-world") == 0;
 }
 
-/* Check and print one record. */
-static void
+/* Check and print one record; 1 to stop reading the file. */
+static int
 on_record(void *arg, const struct ht_collections_record *r)
 {
 	struct buf *id = arg;
-	const char *v;
+	const char *v, *comma;
 	int i;
 
 	htid_from_url(id, r->id, r->idlen);
 	if (id->len == 0) {
 		diag_data(r->file, r->line, "empty volume id");
-		diag_failed();
-		return;
+		return bad();
 	}
 	if (!htid_valid(id->s, id->len)) {
-		diag_data(r->file, r->line, "not a HathiTrust volume id: '%.*s'",
-		    (int)(id->len > 80 ? 80 : id->len), id->s);
-		diag_failed();
-		return;
+		comma = memchr(id->s, ',', id->len);
+		if (comma && htid_valid(id->s, (size_t)(comma - id->s)))
+			diag_data(r->file, r->line, "not a HathiTrust volume id: '%.*s' (CSV? "
+			    "a workset's CSV needs a header line naming the id column)",
+			    (int)(id->len > 80 ? 80 : id->len), id->s);
+		else
+			diag_data(r->file, r->line, "not a HathiTrust volume id: '%.*s'",
+			    (int)(id->len > 80 ? 80 : id->len), id->s);
+		return bad();
 	}
+	bad_run = 0;
 	if (opt.full_view && !(r->have[HT_COLLECTIONS_RIGHTS] && r->len[HT_COLLECTIONS_RIGHTS])) {
 		no_rights++;
-		return;
+		return 0;
 	}
 	if (opt.full_view && !rights_open(r->field[HT_COLLECTIONS_RIGHTS]))
-		return;
+		return 0;
 	if (!hset_add(seen, id->s, id->len))
-		return;
+		return 0;
 	tsv_put(id->s, id->len);
 	for (i = 0; i < opt.nfields; i++) {
 		tsv_tab();
@@ -91,14 +126,49 @@ on_record(void *arg, const struct ht_collections_record *r)
 			tsv_put_raw(v, r->len[opt.fields[i]]);
 	}
 	tsv_end();
+	return 0;
 }
 
-static void
+static int
 on_error(void *arg, const char *file, unsigned long line, const char *msg)
 {
 	(void)arg;
 	diag_data(file, line, "%s", msg);
+	return bad();
+}
+
+/* A file that is not a list of volumes: say what it is, 1; else 0. */
+static int
+not_a_list(struct io_in *in)
+{
+	const char *p;
+	ssize_t n = io_peek(in, &p, 4096);
+	enum ht_collections_kind k;
+
+	if (n <= 0 || (k = ht_collections_sniff(p, (size_t)n)) == HT_COLLECTIONS_TEXT)
+		return 0;
+	if (k == HT_COLLECTIONS_METS)
+		diag_data(io_name(in), 0, "a METS file (one volume's structure), not a list of "
+		    "volumes: use ht-pfeat --mets %s", io_name(in));
+	else
+		diag_data(io_name(in), 0, "%s, not a list of volumes%s",
+		    ht_collections_kind_name(k), k == HT_COLLECTIONS_HTML ?
+		    " (a web page saved instead of the export it links to?)" : "");
 	diag_failed();
+	return 1;
+}
+
+/* The lines of in after the reader stopped (a line format). */
+static unsigned long
+lines_left(struct io_in *in)
+{
+	struct buf line = BUF_INIT;
+	unsigned long n = 0;
+
+	while (io_getline(in, &line) > 0)
+		n++;
+	buf_free(&line);
+	return n;
 }
 
 static void
@@ -112,8 +182,24 @@ read_file(const char *path)
 		diag_failed();
 		return;
 	}
-	no_rights = 0;
+	no_rights = bad_run = 0;
+	if (not_a_list(in)) {
+		io_close(in);
+		return;
+	}
 	ht_collections_read(in, &cb);
+	if (bad_run >= BAD_RUN) {
+		char n[40];
+		unsigned long left = lines_left(in);
+
+		if (left)
+			diag_data(io_name(in), 0, "%d records in a row are not volume ids; "
+			    "stopped, %s more line%s not read", BAD_RUN, grouped(n, sizeof n, left),
+			    left == 1 ? "" : "s");
+		else
+			diag_data(io_name(in), 0, "%d records in a row are not volume ids; "
+			    "stopped", BAD_RUN);
+	}
 	if (no_rights)
 		diag_note("%s: %lu volume%s without rights information left out by --full-view",
 		    io_name(in), no_rights, no_rights == 1 ? "" : "s");

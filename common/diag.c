@@ -1,5 +1,6 @@
 /* diag: program name, diagnostics, exit status, checked end of output. */
 #include "diag.h"
+#include "buf.h"
 #include "progress.h"
 
 #include <errno.h>
@@ -33,15 +34,79 @@ diag_prog(void)
 	return prog;
 }
 
+/* The length of the valid UTF-8 sequence at s (1 to 4 bytes, a character
+ * that is printable: not a C1 control, U+0080 to U+009F), or 0. */
+static size_t
+utf8_len(const unsigned char *s, size_t n)
+{
+	size_t k, i;
+	unsigned long c;
+
+	if (s[0] < 0xc2 || s[0] > 0xf4)
+		return 0;
+	k = s[0] < 0xe0 ? 2 : s[0] < 0xf0 ? 3 : 4;
+	if (n < k)
+		return 0;
+	c = s[0] & (0x7f >> k);
+	for (i = 1; i < k; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (s[i] & 0x3f);
+	}
+	/* overlong forms, surrogates, past U+10FFFF, C1 controls */
+	if ((k == 3 && c < 0x800) || (k == 4 && (c < 0x10000 || c > 0x10ffff)) ||
+	    (c >= 0xd800 && c <= 0xdfff) || c < 0xa0)
+		return 0;
+	return k;
+}
+
+void
+diag_escape(struct buf *out, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, k;
+
+	while (i < len) {
+		if (u[i] >= 0x20 && u[i] < 0x7f) {
+			buf_addc(out, u[i++]);
+		} else if (u[i] >= 0x80 && (k = utf8_len(u + i, len - i)) > 0) {
+			buf_add(out, u + i, k);
+			i += k;
+		} else {
+			buf_addc(out, '\\');
+			buf_addc(out, 'x');
+			buf_addc(out, hex[u[i] >> 4]);
+			buf_addc(out, hex[u[i] & 15]);
+			i++;
+		}
+	}
+}
+
+/* Write "prog: " and the message (its text escaped), one write. */
+static void
+emit(const char *head, const char *fmt, va_list ap, int errnum)
+{
+	struct buf text = BUF_INIT, line = BUF_INIT;
+
+	if (head)
+		buf_adds(&text, head);
+	buf_vprintf(&text, fmt, ap);
+	if (errnum)
+		buf_printf(&text, ": %s", strerror(errnum));
+	buf_printf(&line, "%s: ", prog);
+	diag_escape(&line, text.s ? text.s : "", text.len);
+	buf_addc(&line, '\n');
+	progress_clear();
+	fwrite(line.s, 1, line.len, stderr);
+	buf_free(&text);
+	buf_free(&line);
+}
+
 static void
 vmsg(const char *fmt, va_list ap, int errnum)
 {
-	progress_clear();
-	fprintf(stderr, "%s: ", prog);
-	vfprintf(stderr, fmt, ap);
-	if (errnum)
-		fprintf(stderr, ": %s", strerror(errnum));
-	fputc('\n', stderr);
+	emit(NULL, fmt, ap, errnum);
 }
 
 void
@@ -68,17 +133,17 @@ diag_warn_errno(const char *fmt, ...)
 void
 diag_data(const char *file, unsigned long line, const char *fmt, ...)
 {
+	struct buf head = BUF_INIT;
 	va_list ap;
 
-	progress_clear();
-	fprintf(stderr, "%s: %s:", prog, file);
+	buf_printf(&head, "%s:", file);
 	if (line)
-		fprintf(stderr, "%lu:", line);
-	fputc(' ', stderr);
+		buf_printf(&head, "%lu:", line);
+	buf_addc(&head, ' ');
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	emit(head.s, fmt, ap, 0);
 	va_end(ap);
-	fputc('\n', stderr);
+	buf_free(&head);
 }
 
 void

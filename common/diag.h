@@ -1,12 +1,21 @@
-/* diag: program name, diagnostics, exit status, checked end of output. */
+/* diag: program name, diagnostics (escaped: diag_escape), exit status,
+ * checked end of output. */
 #ifndef PLATES_DIAG_H
 #define PLATES_DIAG_H
 
 #include <stdarg.h>
+#include <stddef.h>
+
+#include "buf.h"
 
 enum { DIAG_OK = 0, DIAG_FAIL = 1, DIAG_USAGE = 2 };
 
 void diag_init(const char *argv0);
+/* Append s[0..len) as every message shows text: control bytes, invalid
+ * UTF-8 and C1 controls as \xHH (one a byte), printable ASCII and valid
+ * UTF-8 as they are.  Every message below goes through it, so bytes read
+ * from a file never reach the terminal raw. */
+void diag_escape(struct buf *out, const char *s, size_t len);
 const char *diag_prog(void);
 /* "prog: message" */
 void diag_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -140,6 +140,16 @@ htid_from_url(struct buf *out, const char *s, size_t len)
 	return 0;
 }
 
+/* The bytes a local id is made of: HathiTrust's ids are barcodes, call
+ * numbers and ARKs (mdp.39015018415946, uc1.$b759628,
+ * miun.aql8896.0001.001, loc.ark:/13960/t5v69h717). */
+static int
+local_byte(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	    (c != '\0' && strchr("._-:/$", c) != NULL);
+}
+
 int
 htid_valid(const char *s, size_t len)
 {
@@ -149,10 +159,10 @@ htid_valid(const char *s, size_t len)
 		if (!((s[dot] >= 'a' && s[dot] <= 'z') || (s[dot] >= 'A' && s[dot] <= 'Z') ||
 		    (s[dot] >= '0' && s[dot] <= '9')))
 			return 0;
-	if (dot == 0 || dot + 1 >= len)
+	if (dot == 0 || dot + 1 >= len || len > HTID_MAX)
 		return 0;
 	for (i = dot + 1; i < len; i++)
-		if ((unsigned char)s[i] <= ' ' || s[i] == 0x7f)
+		if (!local_byte(s[i]))
 			return 0;
 	return 1;
 }

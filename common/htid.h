@@ -7,9 +7,11 @@
 
 #include "buf.h"
 
+/* The longest volume id taken (bytes). */
+#define HTID_MAX 200
 /* Is s[0..len) a volume id, as every tool takes one: a namespace of ASCII
- * letters and digits, '.', and a local id of one or more bytes, none of
- * them a control character, a space or DEL. */
+ * letters and digits, '.', and a local id of one or more ASCII letters,
+ * digits and . _ - : / $ (at most HTID_MAX bytes in all). */
 int htid_valid(const char *s, size_t len);
 /* Split id into namespace and local id; 0 ok, -1 if there is no '.' or
  * either part is empty. */

@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 #include <string.h>
+#include <strings.h>
 
 #include "buf.h"
 #include "json.h"
@@ -22,6 +23,7 @@ struct reader {
 	const struct ht_collections_cb *cb;
 	const char *file;
 	unsigned long errors;
+	int stop;		/* a callback asked to stop */
 	enum ht_collections_format format;
 	struct buf id, f[NFIELDS], msg;
 	int have[NFIELDS];
@@ -45,8 +47,8 @@ fail(struct reader *x, unsigned long line, const char *fmt, ...)
 	buf_vprintf(&x->msg, fmt, ap);
 	va_end(ap);
 	x->errors++;
-	if (x->cb->error)
-		x->cb->error(x->cb->arg, x->file, line, buf_str(&x->msg));
+	if (x->cb->error && x->cb->error(x->cb->arg, x->file, line, buf_str(&x->msg)))
+		x->stop = 1;
 }
 
 static void
@@ -106,8 +108,8 @@ deliver(struct reader *x, unsigned long line)
 	}
 	r.file = x->file;
 	r.line = line;
-	if (x->cb->record)
-		x->cb->record(x->cb->arg, &r);
+	if (x->cb->record && x->cb->record(x->cb->arg, &r))
+		x->stop = 1;
 }
 
 /* ---- JSON: collection exports (legacy and current) and HTRC worksets ---- */
@@ -158,7 +160,7 @@ on_json(void *arg, const struct json_event *ev)
 	if ((ev->depth == 2 && json_path_is(ev, "gathers[]")) ||
 	    (ev->depth == 1 && json_path_is(ev, "[]"))) {
 		on_record_event(x, ev);
-		return 0;
+		return x->stop;
 	}
 	if (!ev->key || !((ev->depth == 3 && strncmp(ev->path, "gathers[].", 10) == 0) ||
 	    (ev->depth == 2 && strncmp(ev->path, "[].", 3) == 0)))
@@ -204,7 +206,7 @@ read_json(struct reader *x, struct io_in *in)
 	if (r < 0)
 		fail(x, json_error_line(js), "%s (byte %llu)", json_error(js),
 		    json_error_offset(js));
-	else if (n == 0 && !x->in_gathers)
+	else if (r == 0 && n == 0 && !x->in_gathers)
 		fail(x, 0, "no \"gathers\" list or array of records: not a collection export "
 		    "or workset");
 	json_free(js);
@@ -373,13 +375,13 @@ read_lines(struct reader *x, struct io_in *in)
 {
 	struct buf line = BUF_INIT;
 	struct layout lay;
-	int i, r, detected = 0;
+	int i, r = 0, detected = 0;
 
 	memset(&lay, 0, sizeof lay);
 	for (i = 0; i < NFIELDS; i++)
 		lay.col[i] = -1;
 	x->format = HT_COLLECTIONS_LIST;
-	while ((r = io_getline(in, &line)) > 0) {
+	while (!x->stop && (r = io_getline(in, &line)) > 0) {
 		const char *s = buf_str(&line), *t;
 		size_t len = line.len, tl;
 		unsigned long ln = io_lineno(in);
@@ -407,9 +409,94 @@ read_lines(struct reader *x, struct io_in *in)
 	buf_free(&lay.csv);
 }
 
+/* ---- what a file is, from its first bytes ---- */
+
+/* Does s[0..n) contain w, ignoring ASCII case? */
+static int
+has_word(const char *s, size_t n, const char *w)
+{
+	size_t k = strlen(w), i;
+
+	for (i = 0; i + k <= n; i++)
+		if (strncasecmp(s + i, w, k) == 0)
+			return 1;
+	return 0;
+}
+
+/* The bytes in p[0..n) that are neither text nor part of a valid UTF-8
+ * sequence; -1 if there is a NUL.  A sequence cut off by the end of p
+ * counts as valid. */
+static long
+odd_bytes(const unsigned char *p, size_t n)
+{
+	size_t i = 0, k, j;
+	long odd = 0;
+
+	while (i < n) {
+		if (p[i] == 0)
+			return -1;
+		if (p[i] < 0x80) {
+			if (p[i] < 0x20 && !strchr("\t\n\r\f", p[i]))
+				odd++;
+			odd += p[i] == 0x7f;
+			i++;
+			continue;
+		}
+		k = p[i] >= 0xc2 && p[i] < 0xe0 ? 2 : p[i] >= 0xe0 && p[i] < 0xf0 ? 3 :
+		    p[i] >= 0xf0 && p[i] < 0xf5 ? 4 : 0;
+		for (j = 1; k && j < k && i + j < n; j++)
+			if ((p[i + j] & 0xc0) != 0x80)
+				k = 0;
+		if (k == 0) {
+			odd++;
+			i++;
+		} else {
+			i += k;
+		}
+	}
+	return odd;
+}
+
+enum ht_collections_kind
+ht_collections_sniff(const char *p, size_t n)
+{
+	size_t i = 0;
+	long odd = odd_bytes((const unsigned char *)p, n);
+
+	if (odd < 0 || (unsigned long)odd * 10 > n)
+		return HT_COLLECTIONS_BINARY;
+	if (n >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+		i = 3;
+	while (i < n && strchr(" \t\r\n", p[i]))
+		i++;
+	if (i == n || p[i] != '<')
+		return HT_COLLECTIONS_TEXT;
+	p += i;
+	n -= i;
+	if (has_word(p, n, "<!doctype html") || has_word(p, n, "<html"))
+		return HT_COLLECTIONS_HTML;
+	if (has_word(p, n, "<mets:mets") || has_word(p, n, "<mets ") ||
+	    has_word(p, n, "http://www.loc.gov/METS/"))
+		return HT_COLLECTIONS_METS;
+	return HT_COLLECTIONS_XML;
+}
+
+const char *
+ht_collections_kind_name(enum ht_collections_kind k)
+{
+	switch (k) {
+	case HT_COLLECTIONS_METS: return "a METS file";
+	case HT_COLLECTIONS_HTML: return "an HTML page";
+	case HT_COLLECTIONS_XML: return "XML";
+	case HT_COLLECTIONS_BINARY: return "binary data";
+	default: return NULL;
+	}
+}
+
 unsigned long
 ht_collections_read(struct io_in *in, const struct ht_collections_cb *cb)
 {
+	enum ht_collections_kind kind;
 	struct reader x;
 	const char *p;
 	ssize_t n;
@@ -422,6 +509,8 @@ ht_collections_read(struct io_in *in, const struct ht_collections_cb *cb)
 	n = io_peek(in, &p, 4096);
 	if (n < 0) {
 		fail(&x, 0, "%s", io_error(in));
+	} else if ((kind = ht_collections_sniff(p, (size_t)n)) != HT_COLLECTIONS_TEXT) {
+		fail(&x, 0, "%s, not a list of volumes", ht_collections_kind_name(kind));
 	} else {
 		if (n >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
 			i = 3;

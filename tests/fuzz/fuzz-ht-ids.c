@@ -5,7 +5,8 @@
  * Checked besides: every record's id is trimmed and NUL-terminated, its
  * fields NUL-terminated and present only where the format has them, its
  * line 0 in JSON and counting up from 1 in the line formats; every error
- * has a message; reading the same file twice gives the same records. */
+ * has a message; reading the same file twice gives the same records, and
+ * a reading stopped by a callback gives the first of them. */
 #include <string.h>
 
 #include "fuzz.h"
@@ -18,7 +19,14 @@
 struct seen {
 	struct buf log, id;
 	unsigned long errors, lastline;
+	unsigned long calls, stop_after;	/* stop_after 0: never stop */
 };
+
+static int
+stop_now(struct seen *s)
+{
+	return s->stop_after && ++s->calls >= s->stop_after;
+}
 
 static void
 must(int ok)
@@ -27,7 +35,7 @@ must(int ok)
 		abort();
 }
 
-static void
+static int
 on_record(void *arg, const struct ht_collections_record *r)
 {
 	struct seen *s = arg;
@@ -56,9 +64,10 @@ on_record(void *arg, const struct ht_collections_record *r)
 	htid_from_url(&s->id, r->id, r->idlen);
 	if (htid_valid(s->id.s, s->id.len))
 		must(memchr(s->id.s, '.', s->id.len) != NULL);
+	return stop_now(s);
 }
 
-static void
+static int
 on_error(void *arg, const char *file, unsigned long line, const char *msg)
 {
 	struct seen *s = arg;
@@ -66,6 +75,7 @@ on_error(void *arg, const char *file, unsigned long line, const char *msg)
 	must(file != NULL && *msg != '\0');
 	buf_printf(&s->log, "error %lu %s\n", line, msg);
 	s->errors++;
+	return stop_now(s);
 }
 
 static void
@@ -76,7 +86,7 @@ run(const char *path, struct seen *s)
 
 	buf_reset(&s->log);
 	buf_add(&s->log, "", 0);
-	s->errors = s->lastline = 0;
+	s->errors = s->lastline = s->calls = 0;
 	if (!(in = io_open(path)))
 		abort();
 	must(ht_collections_read(in, &cb) == s->errors);
@@ -97,6 +107,12 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t n)
 	run(path, &a);
 	run(path, &b);
 	must(a.log.len == b.log.len && memcmp(a.log.s, b.log.s, a.log.len) == 0);
+	/* stopped after the third callback: the start of the whole */
+	b.stop_after = 3;
+	run(path, &b);
+	must(b.calls <= 3 && b.log.len <= a.log.len && memcmp(a.log.s, b.log.s, b.log.len) == 0);
+	if (b.calls < 3)
+		must(b.log.len == a.log.len);
 	buf_free(&a.log);
 	buf_free(&a.id);
 	buf_free(&b.log);

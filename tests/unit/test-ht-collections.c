@@ -17,8 +17,16 @@
  * error as "error line: message"; fields absent from the format as "-". */
 static struct buf got;
 static unsigned long nrecords;
+static unsigned long stop_after;	/* callbacks before asking to stop; 0: never */
+static unsigned long ncalls;
 
-static void
+static int
+stop_now(void)
+{
+	return stop_after && ++ncalls >= stop_after;
+}
+
+static int
 on_record(void *arg, const struct ht_collections_record *r)
 {
 	int i;
@@ -29,14 +37,16 @@ on_record(void *arg, const struct ht_collections_record *r)
 	for (i = 0; i < HT_COLLECTIONS_NFIELDS; i++)
 		buf_printf(&got, "|%s", r->have[i] ? r->field[i] : "-");
 	buf_addc(&got, '\n');
+	return stop_now();
 }
 
-static void
+static int
 on_error(void *arg, const char *file, unsigned long line, const char *msg)
 {
 	(void)arg;
 	(void)file;
 	buf_printf(&got, "error %lu: %s\n", line, msg);
+	return stop_now();
 }
 
 static unsigned long
@@ -48,7 +58,7 @@ read_path(const char *path)
 
 	buf_reset(&got);
 	buf_add(&got, "", 0);
-	nrecords = 0;
+	nrecords = ncalls = 0;
 	if (!in)
 		return 999;
 	errors = ht_collections_read(in, &cb);
@@ -155,6 +165,61 @@ test_inline(void)
 	    "export or workset\n", "is not an export");
 }
 
+/* Files that are not lists are refused whole, saying what they are. */
+static void
+test_not_lists(void)
+{
+#define S(lit) lit, sizeof lit - 1
+	static const struct { const char *text; size_t len; int kind; const char *what; } t[] = {
+		{ S("mdp.1\nuc1.2\n"), HT_COLLECTIONS_TEXT, "a list" },
+		{ S("caf\xc3\xa9\tmdp.1\n\xef\xbb\xbfx\n"), HT_COLLECTIONS_TEXT,
+		  "UTF-8 text" },
+		{ S("id\ttitle\nmdp.1\tCaf\xe9\n"), HT_COLLECTIONS_TEXT,
+		  "one Latin-1 byte in 20 is text" },
+		{ S("\xe9\xe9\xe9" "a\n"), HT_COLLECTIONS_BINARY, "mostly bytes that are not UTF-8" },
+		{ S("mdp.1\nuc1\0.2\n"), HT_COLLECTIONS_BINARY, "a NUL" },
+		{ S("\x89PNG\r\n\x1a\n"), HT_COLLECTIONS_BINARY, "a PNG signature" },
+		{ S("mdp.1\n\xe2\x80"), HT_COLLECTIONS_TEXT, "a sequence cut off by the end" },
+		{ S("<?xml version=\"1.0\"?>\n<METS:mets xmlns:METS=\"http://www.loc.gov/METS/\">"),
+		  HT_COLLECTIONS_METS, "METS with a prefix" },
+		{ S("\xef\xbb\xbf <mets xmlns=\"http://www.loc.gov/METS/\">"), HT_COLLECTIONS_METS,
+		  "METS after a BOM and a blank" },
+		{ S("<!DOCTYPE html>\n<html><p>mdp.1</p>"), HT_COLLECTIONS_HTML, "HTML" },
+		{ S("<?xml version=\"1.0\"?><HTML xmlns=\"x\">"), HT_COLLECTIONS_HTML,
+		  "XHTML, any case" },
+		{ S("<?xml version=\"1.0\"?><list/>"), HT_COLLECTIONS_XML, "other XML" },
+		{ S(""), HT_COLLECTIONS_TEXT, "an empty file" },
+	};
+#undef S
+	size_t i;
+
+	for (i = 0; i < sizeof t / sizeof t[0]; i++)
+		is_int(ht_collections_sniff(t[i].text, t[i].len), t[i].kind, "sniff: %s", t[i].what);
+	is_str(ht_collections_kind_name(HT_COLLECTIONS_METS), "a METS file", "METS named");
+	ok(ht_collections_kind_name(HT_COLLECTIONS_TEXT) == NULL, "text has no name");
+
+	is_int(read_path("tests/fixtures/ht/mets/79279237.mets.xml"), 1, "a METS file: one error");
+	is_str(buf_str(&got), "error 0: a METS file, not a list of volumes\n",
+	    "refused whole, no line read");
+	is_int(read_text("<!DOCTYPE html>\n<p>mdp.1</p>\n"), 1, "an HTML page: one error");
+	is_str(buf_str(&got), "error 0: an HTML page, not a list of volumes\n", "named");
+}
+
+/* A callback that asks to stop ends the reading there. */
+static void
+test_stop(void)
+{
+	stop_after = 2;
+	is_int(read_text("mdp.1\nmdp.2\nmdp.3\n"), 0, "list: stopped after two records");
+	is_str(buf_str(&got), "4 1 mdp.1|-|-|-|-|-\n4 2 mdp.2|-|-|-|-|-\n", "the third not read");
+	is_int(read_text("title\thtid\nT\nU\nV\tmdp.4\n"), 2, "TSV: stopped after two errors");
+	is_str(buf_str(&got), "error 2: expected at least 2 fields, got 1\n"
+	    "error 3: expected at least 2 fields, got 1\n", "the line after not read");
+	is_int(read_text("[\"a.1\",\"a.2\",\"a.3\"]"), 0, "JSON: stopped after two records");
+	is_str(buf_str(&got), "0 0 a.1|-|-|-|-|-\n0 0 a.2|-|-|-|-|-\n", "no third, no error");
+	stop_after = 0;
+}
+
 static void
 test_csv_split(void)
 {
@@ -176,6 +241,8 @@ main(void)
 	diag_init("test-ht-collections");
 	test_fixtures();
 	test_inline();
+	test_not_lists();
+	test_stop();
 	test_csv_split();
 	buf_free(&got);
 	return tap_done();

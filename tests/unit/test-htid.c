@@ -228,10 +228,42 @@ test_from_url(void)
 	}
 }
 
+/* The one rule every tool takes a volume id by. */
+static void
+test_valid(void)
+{
+	static const char *const good[] = {
+		"mdp.39015018415946", "uc1.$b759628", "miun.aql8896.0001.001",
+		"loc.ark:/13960/t5v69h717", "uc2.ark:/13960/t00000431", "chi.79279237",
+		"hvd.hn1_x-2", "a.b", NULL
+	};
+	static const char *const bad[] = {
+		"", "mdp", "mdp.", ".1", "mdp.1,x", "mdp.1 x", "mdp.1\tx", "m-p.1", "ht-x.1",
+		"<PREMIS:objectIdentifierValue>chi.79279237</PREMIS:objectIdentifierValue>",
+		"chi.79279237</PREMIS:objectIdentifierValue>", "mdp.\"1\"", "mdp.caf\xc3\xa9",
+		"mdp.1\x7f", "mdp.1\x1b[2J", "mdp.ark+=13960=t5v69h717", "mdp.1#x", "mdp.1?x",
+		"mdp.1;x", NULL
+	};
+	char longid[HTID_MAX + 2];
+	int i;
+
+	for (i = 0; good[i]; i++)
+		ok(htid_valid(good[i], strlen(good[i])), "valid: '%s'", good[i]);
+	for (i = 0; bad[i]; i++)
+		ok(!htid_valid(bad[i], strlen(bad[i])), "not valid: '%s'", bad[i]);
+	ok(!htid_valid("mdp.1\0x", 7), "not valid: a NUL inside");
+	ok(htid_valid("mdp.12", 5), "the length is respected");
+	memset(longid, '1', sizeof longid);
+	memcpy(longid, "mdp.", 4);
+	ok(htid_valid(longid, HTID_MAX), "HTID_MAX bytes are taken");
+	ok(!htid_valid(longid, HTID_MAX + 1), "HTID_MAX + 1 are not");
+}
+
 int
 main(void)
 {
 	diag_init("test-htid");
+	test_valid();
 	test_split();
 	test_clean();
 	test_clean_id();
