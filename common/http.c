@@ -776,7 +776,8 @@ curl_words(struct http *h, struct req *r, CURLcode code, char *msg, size_t size)
 		if (conn == 0)
 			n = snprintf(msg, size, "timed out: no connection to %s port %s within %ld s",
 			    host, port, (long)(total + 500000) / 1000000);
-		else if (h->o.timeout_ms > 0 && total / 1000 >= h->o.timeout_ms)
+		else if (h->o.timeout_ms > 0 && (total / 1000 + 250 >= h->o.timeout_ms ||
+		    total / 1000 + 1000 < h->o.stall_ms))	/* too soon for a stall */
 			n = snprintf(msg, size, "timed out: the transfer took longer than %ld s",
 			    h->o.timeout_ms / 1000 ? h->o.timeout_ms / 1000 : 1);
 		else
