@@ -201,9 +201,11 @@ page_failed(const struct page *p, const struct ia_scrape_page *pg)
 	return 1;
 }
 
-/* A finished page: its problems reported, its rows printed.  Returns 1 to
- * ask for the next page (with s->cursor), 0 when the search is over. */
-static int
+/* A finished page: its problems reported, its rows printed.  Returns
+ * IA_SCRAPE_NEXT to ask for the next page (with s->cursor), or how the
+ * search ended: IA_SCRAPE_DONE (also for --max and a failed page, which
+ * was reported), IA_SCRAPE_EARLY_END, IA_SCRAPE_INCOMPLETE, IA_SCRAPE_MORE. */
+static enum ia_scrape_verdict
 take_page(struct ia_scrape_search *s, unsigned long long *printed, struct page *p)
 {
 	const struct ia_scrape_page *pg = ia_scrape_page(p->r);
@@ -211,7 +213,7 @@ take_page(struct ia_scrape_search *s, unsigned long long *printed, struct page *
 	const char *line, *nl;
 
 	if (page_failed(p, pg))
-		return 0;
+		return IA_SCRAPE_DONE;
 	v = ia_scrape_take(s, pg);
 	if (v == IA_SCRAPE_NOT_SCRAPE)
 		diag_warn("%s: not a scrape response: no \"items\" list", p->url);
@@ -220,7 +222,7 @@ take_page(struct ia_scrape_search *s, unsigned long long *printed, struct page *
 		    "after %llu items", p->url, s->received);
 	if (v != IA_SCRAPE_OK) {
 		diag_failed();
-		return 0;
+		return IA_SCRAPE_DONE;
 	}
 	for (line = buf_str(&p->bad); (nl = strchr(line, '\n')) != NULL; line = nl + 1)
 		diag_warn("%s: %.*s", p->url, (int)(nl - line), line);
@@ -232,19 +234,61 @@ take_page(struct ia_scrape_search *s, unsigned long long *printed, struct page *
 	tsv_flush();
 	*printed += p->nrows;
 	if (opt.max && *printed >= (unsigned long long)opt.max)
-		return 0;
+		return IA_SCRAPE_DONE;
 	if (s->have_total)
 		progress_show(1, "%llu of %llu items", s->received, s->total);
 	else
 		progress_show(1, "%llu items", s->received);
-	if ((v = ia_scrape_next(s, pg)) == IA_SCRAPE_INCOMPLETE) {
-		diag_warn("incomplete: received %llu of %llu items", s->received, s->total);
-		diag_failed();
-	} else if (v == IA_SCRAPE_MORE) {
+	return ia_scrape_next(s, pg);
+}
+
+/* advancedsearch.php's numFound for query: 1 and *n, or 0 (reported). */
+static int
+num_found(const char *query, unsigned long long *n)
+{
+	const struct ia_scrape_page *pg;
+	struct page p;
+	struct buf url = BUF_INIT;
+	int ok = 0;
+
+	page_init(&p, 1);
+	ia_scrape_count_url(&url, opt.cli.base, query);
+	fetch(&p, url.s);
+	pg = ia_scrape_page(p.r);
+	if (p.http_failed || p.body.failed || pg->have_error || !pg->have_count || !pg->count_ok) {
+		diag_warn("%s: no count to compare with", p.url);
+	} else {
+		*n = pg->count_n;
+		ok = 1;
+	}
+	page_free(&p);
+	buf_free(&url);
+	return ok;
+}
+
+/* The listing ended with another number of items than the first page
+ * announced (early: after the scrape API's early end, asked again): compare
+ * with advancedsearch.php's count, and report. */
+static void
+check_count(const char *query, const struct ia_scrape_search *s, int early)
+{
+	unsigned long long n;
+	int have = num_found(query, &n);
+
+	if (have && n != s->total)
+		diag_warn("'%s': the scrape API announced %llu items, advancedsearch.php finds "
+		    "%llu", query, s->total, n);
+	if (s->received > s->total) {
 		diag_note("received %llu items, more than the %llu the first page "
 		    "announced (the index changed?)", s->received, s->total);
+	} else if (have && n == s->received) {
+		diag_note("'%s': all %llu items advancedsearch.php finds arrived", query, n);
+	} else {
+		diag_warn("'%s': incomplete listing: %llu of %llu items arrived%s", query,
+		    s->received, s->total, early ? " (the scrape API ended it early, asked "
+		    "again with and without count; try again later)" : "");
+		diag_failed();
 	}
-	return v == IA_SCRAPE_NEXT;
 }
 
 static void
@@ -254,21 +298,38 @@ run_search(const char *query)
 	struct page p;
 	struct buf url = BUF_INIT;
 	unsigned long long printed = 0;
+	enum ia_scrape_verdict v;
+	int again = 0;	/* asked again after an early end: 1 as before, 2 without count */
 
 	page_init(&p, 0);
 	memset(&s, 0, sizeof s);
 	progress_show(1, "0 items");
-	do {
+	for (;;) {
 		long count = opt.page_size;
 
 		if (opt.max && (unsigned long long)opt.max - printed < (unsigned long long)count)
 			count = opt.max - (long)printed < PAGE_MIN ? PAGE_MIN : opt.max - (long)printed;
 		ia_scrape_url(&url, opt.cli.base, (const char *const *)opt.names, opt.nnames, query,
-		    count, s.have_cursor ? &s.cursor : NULL);
+		    again == 2 ? 0 : count, s.have_cursor ? &s.cursor : NULL);
 		p.room = opt.max ? (unsigned long long)opt.max - printed : 0;
 		fetch(&p, url.s);
-	} while (take_page(&s, &printed, &p));
+		v = take_page(&s, &printed, &p);
+		if (v == IA_SCRAPE_EARLY_END && again < 2) {
+			/* the scrape API's way of failing mid-listing (an empty
+			 * page, no cursor, "total": null): the same page again,
+			 * then once without count */
+			again++;
+			diag_note("'%s': the listing ended after %llu of %llu items; asking "
+			    "again%s", query, s.received, s.total, again == 2 ? " without count" : "");
+			continue;
+		}
+		if (v != IA_SCRAPE_NEXT)
+			break;
+		again = 0;
+	}
 	progress_clear();
+	if (v == IA_SCRAPE_EARLY_END || v == IA_SCRAPE_INCOMPLETE || v == IA_SCRAPE_MORE)
+		check_count(query, &s, v == IA_SCRAPE_EARLY_END);
 	page_free(&p);
 	buf_free(&url);
 	ia_scrape_search_free(&s);

@@ -338,7 +338,8 @@ ia_scrape_url(struct buf *url, const char *base, const char *const *names, size_
 	http_escape(url, fields.s, fields.len);
 	buf_adds(url, "&q=");
 	http_escape(url, query, strlen(query));
-	buf_printf(url, "&count=%ld", count);
+	if (count > 0)
+		buf_printf(url, "&count=%ld", count);
 	if (cursor) {
 		buf_adds(url, "&cursor=");
 		http_escape(url, cursor->s, cursor->len);
@@ -394,6 +395,8 @@ enum ia_scrape_verdict
 ia_scrape_next(struct ia_scrape_search *s, const struct ia_scrape_page *p)
 {
 	if (!p->have_cursor) {
+		if (s->have_total && s->received < s->total && p->nitems == 0)
+			return IA_SCRAPE_EARLY_END;
 		if (s->have_total && s->received < s->total)
 			return IA_SCRAPE_INCOMPLETE;
 		if (s->have_total && s->received > s->total)

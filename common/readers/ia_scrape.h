@@ -86,8 +86,9 @@ void ia_scrape_free(struct ia_scrape *r);
 int ia_scrape_error_body(const char *body, size_t n, struct buf *msg);
 
 /* The request for a scrape page: base URL, fields (the identifier first,
- * then names but the identifier), query, count, and the cursor of the page
- * before (NULL for the first); the URL replaces the contents of url. */
+ * then names but the identifier), query, count (0: none, the server's
+ * default), and the cursor of the page before (NULL for the first); the
+ * URL replaces the contents of url. */
 void ia_scrape_url(struct buf *url, const char *base, const char *const *names, size_t nnames,
     const char *query, long count, const struct buf *cursor);
 /* The request for the number of items a query finds (advancedsearch.php
@@ -115,6 +116,10 @@ enum ia_scrape_verdict {
 	IA_SCRAPE_SAME_CURSOR,	/* the cursor it was asked with: it would loop */
 	IA_SCRAPE_NEXT,		/* ask for the next page with s->cursor */
 	IA_SCRAPE_DONE,		/* the last page; all the total announced came */
+	IA_SCRAPE_EARLY_END,	/* fewer than the total, and a page without items
+				 * and without a cursor: the scrape API ends a
+				 * listing so when it fails mid-way (worth
+				 * asking for the same page again) */
 	IA_SCRAPE_INCOMPLETE,	/* the last page, fewer than the total */
 	IA_SCRAPE_MORE		/* the last page, more than the total */
 };

@@ -213,6 +213,29 @@ test_search(void)
 	p.have_error = p.have_items = 0;
 	is_int(ia_scrape_take(&s, &p), IA_SCRAPE_NOT_SCRAPE, "no items list");
 	ia_scrape_search_free(&s);
+
+	/* the scrape API's early end: a page in mid-listing with no items, no
+	 * cursor and "total": null */
+	memset(&s, 0, sizeof s);
+	page_of(&p, 2, "c1", 5);
+	is_int(ia_scrape_take(&s, &p), IA_SCRAPE_OK, "page 1 of an early end");
+	is_int(ia_scrape_next(&s, &p), IA_SCRAPE_NEXT, "next");
+	page_of(&p, 0, NULL, -1);
+	is_int(ia_scrape_take(&s, &p), IA_SCRAPE_OK, "an empty page without cursor or total");
+	is_int(ia_scrape_next(&s, &p), IA_SCRAPE_EARLY_END, "2 of 5: an early end");
+	ok(s.have_cursor && strcmp(buf_str(&s.cursor), "c1") == 0 && s.received == 2,
+	    "the cursor to ask again with is kept");
+	page_of(&p, 3, NULL, -1);
+	is_int(ia_scrape_take(&s, &p), IA_SCRAPE_OK, "asked again: the rest");
+	is_int(ia_scrape_next(&s, &p), IA_SCRAPE_DONE, "5 of 5: done");
+	ia_scrape_search_free(&s);
+
+	memset(&s, 0, sizeof s);
+	page_of(&p, 0, NULL, 4);
+	is_int(ia_scrape_take(&s, &p), IA_SCRAPE_OK, "a first page without items says 4");
+	is_int(ia_scrape_next(&s, &p), IA_SCRAPE_EARLY_END, "an early end too");
+	ok(!s.have_cursor, "asked again without a cursor");
+	ia_scrape_search_free(&s);
 }
 
 static void
