@@ -18,6 +18,7 @@
 #include "cli.h"
 #include "clock.h"
 #include "diag.h"
+#include "failfile.h"
 #include "feed.h"
 #include "http.h"
 #include "imgfile.h"
@@ -32,7 +33,7 @@ static const char usage_text[] =
     "usage: page-fetch [-Hq] [-d DIR] [-j N] [--rate N/s|N/min] [--burst N] [--jitter F]\n"
     "                  [--throttle-file PATH | --no-throttle-file] [--retries N]\n"
     "                  [--retry-delay MS] [--timeout SECS] [--cookies FILE]\n"
-    "                  [--user-agent UA] [--header 'NAME: VALUE'] [--failed FILE]\n"
+    "                  [--user-agent UA] [--http-header 'NAME: VALUE'] [--failed FILE]\n"
     "                  [--dry-run[=curl|aria2]] [--no-fsync] [--unordered]\n"
     "                  [--progress | --no-progress] [FILE...]\n";
 
@@ -47,11 +48,17 @@ static const char usage_text[] =
 #define RATE_HT (1.0 / 20)
 #define RATE_IA 1.0
 #define RATE_OTHER 1.0
+/* HathiTrust's image throttle charges width / 680 credits for an image
+ * (babel plack-lib/Plack/Middleware/Choke/Requests/Image.pm); a full-size
+ * page has no width in its URL: taken as this wide (a page about 6.8 in
+ * wide scanned at 400 dpi), 4 credits. */
+#define HT_CREDIT_WIDTH 680.0
+#define HT_FULL_WIDTH 2720.0
 
 enum { DRY_NONE, DRY_CURL, DRY_ARIA2 };
 
 enum {
-	O_BURST = CLI_LONG, O_COOKIES, O_DRY_RUN, O_FAILED, O_HEADER, O_JITTER, O_NO_FSYNC,
+	O_BURST = CLI_LONG, O_COOKIES, O_DRY_RUN, O_FAILED, O_HTTP_HEADER, O_JITTER, O_NO_FSYNC,
 	O_NO_THROTTLE, O_THROTTLE, O_UNORDERED, O_USER_AGENT
 };
 
@@ -63,7 +70,8 @@ static const struct cli_opt options[] = {
 	{ "dir", 'd', CLI_ARG },
 	{ "dry-run", O_DRY_RUN, CLI_OPTARG },
 	{ "failed", O_FAILED, CLI_ARG },
-	{ "header", O_HEADER, CLI_ARG },
+	{ "header-row", 'H', CLI_NOARG },	/* -H, --header: its older name */
+	{ "http-header", O_HTTP_HEADER, CLI_ARG },
 	{ "jitter", O_JITTER, CLI_ARG },
 	{ "jobs", 'j', CLI_ARG },
 	{ "no-fsync", O_NO_FSYNC, CLI_NOARG },
@@ -79,7 +87,7 @@ static const struct cli_spec spec = {
 	.help = help,
 	.shared = CLI_QUIET | CLI_HEADER | CLI_NET | CLI_RATE | CLI_PROGRESS,
 	.opts = options,
-	.header_name = "header-row",
+	.header_name = "header",
 	.rate_default = -1,	/* each library's own */
 	.rate_max = 1e6,
 	.rate_zero_ok = 1,
@@ -119,6 +127,8 @@ struct row {
 	unsigned long lineno;
 	struct pages_row f;		/* library, id, page, url */
 	struct pages_names n;		/* their names on disk */
+	double cost;			/* what the request costs the host's throttle */
+	char *seq;			/* a HathiTrust image's seq= */
 	double checked;			/* when it was found missing */
 	char *name;			/* final file name */
 	char *path;			/* for output: DIR/lib/folder/name */
@@ -155,13 +165,15 @@ static size_t win_n;
 static int blocked_any;
 static int fatal_err;			/* a full disk or the like: no more requests */
 static char *fatal_path;
-static struct store_file failed;
+static struct failfile *failed;
+static int failed_err;			/* the --failed file could not be written */
 static int have_header;
 
 static struct {
 	unsigned long rows, done, ok, exists, failed, fetched;
 	double start;
 } stats;
+static volatile sig_atomic_t input_ended;	/* for the signal handler */
 
 static void
 row_free(struct row *r)
@@ -174,6 +186,7 @@ row_free(struct row *r)
 	free(r->why);
 	free(r->final_url);
 	free(r->date);
+	free(r->seq);
 	free(r);
 }
 
@@ -212,8 +225,12 @@ get_host(const char *url, const char *library)
 		h->key = key;
 		h->next = hosts;
 		hosts = h;
-		if (net)
+		if (net) {
 			http_host_limit(net, url, (int)opt.jobs, library_rate(library), opt.burst);
+			/* imgsrv answers an unknown volume with a 500: one retry */
+			if (strcmp(library, "hathitrust") == 0)
+				http_host_retry_500(net, url, 1);
+		}
 	}
 	if (n) {
 		free(last_prefix);
@@ -313,13 +330,30 @@ finish_row(struct row *r)
 		stats.failed++;
 }
 
+/* The row's line in the --failed file (before its result row is out, so
+ * that a result row seen means a failure recorded). */
+static void
+record_row(const struct row *r, int ok)
+{
+	if (!failed)
+		return;
+	if (ok)
+		failfile_done(failed, r->line, r->len);
+	else if (failfile_failed(failed, r->line, r->len) < 0 && !failed_err++)
+		diag_warn_errno("--failed: %s: cannot record a failed row", opt.failed);
+}
+
 static void
 print_row(struct row *r)
 {
 	struct buf b = BUF_INIT;
+	int ok = strcmp(r->status, "ok") == 0 || strcmp(r->status, "exists") == 0;
 
 	if (opt.dry_run)
 		return;
+	if (!ok)
+		diag_failed();
+	record_row(r, ok);
 	buf_add(&b, r->line, r->len);
 	buf_addc(&b, '\t');
 	buf_adds(&b, r->status);
@@ -329,13 +363,6 @@ print_row(struct row *r)
 	buf_printf(&b, "\t%llu\n", r->bytes);
 	out_write(&b);
 	buf_free(&b);
-	if (strcmp(r->status, "ok") != 0 && strcmp(r->status, "exists") != 0) {
-		diag_failed();
-		if (failed.fp) {
-			fwrite(r->line, 1, r->len, failed.fp);
-			fputc('\n', failed.fp);
-		}
-	}
 }
 
 static void
@@ -480,6 +507,47 @@ stop_fatal(struct row *r)
 	return 1;
 }
 
+/* The seq of the page in a HathiTrust image answer's Content-Disposition
+ * ("inline; filename=mdp.39015012345678-seq_7.jpg": babel imgsrv
+ * lib/SRV/Image.pm, _build_attachment_filename, from the seq it served),
+ * as [*p, *p + *n); 0 if it names none. */
+static int
+disposition_seq(const char *d, const char **p, size_t *n)
+{
+	const char *s = strstr(d, "filename="), *t, *found = NULL;
+
+	if (!s)
+		return 0;
+	for (t = s; (t = strstr(t, "-seq_")) != NULL; t++)
+		found = t + 5;
+	if (!found || !(*n = strspn(found, "0123456789")) || found[*n] != '.')
+		return 0;
+	*p = found;
+	return 1;
+}
+
+/* HathiTrust serves the last page for a seq past it and the first for
+ * one that is not a number (babel mdp-lib/MdpItem.pm, GetValidSequence),
+ * with status 200: the page it served must be the one asked for. */
+static int
+wrong_seq(struct row *r, const struct http_head *h)
+{
+	struct buf b = BUF_INIT;
+	const char *p;
+	size_t n;
+
+	if (!r->seq || !disposition_seq(h->disposition, &p, &n))
+		return 0;
+	if (strlen(r->seq) == n && memcmp(r->seq, p, n) == 0)
+		return 0;
+	r->verdict = "wrong-page";
+	buf_printf(&b, "HathiTrust served seq %.*s for seq %s (Content-Disposition: %s): "
+	    "the volume has no such page; nothing saved", (int)n, p, r->seq, h->disposition);
+	why(r, "%s", buf_str(&b));
+	buf_free(&b);
+	return 1;
+}
+
 static int
 on_head(void *arg, const struct http_head *h)
 {
@@ -488,6 +556,8 @@ on_head(void *arg, const struct http_head *h)
 
 	if (fatal_err)
 		return stop_fatal(r);
+	if (wrong_seq(r, h))
+		return 1;
 	if (strcasecmp(h->access, "deny") == 0) {
 		r->verdict = "restricted";
 		why(r, "%s", "X-HathiTrust-Access: deny (not full view from here)");
@@ -771,7 +841,10 @@ submit(void)
 			h->inflight++;
 			r->state = R_RUNNING;
 			imgfile_init(&r->img);
-			http_get(net, r->f.url, &callbacks, r);
+			if (r->cost > 0)
+				http_get_cost(net, r->f.url, r->cost, &callbacks, r);
+			else
+				http_get(net, r->f.url, &callbacks, r);
 		}
 	}
 }
@@ -821,10 +894,8 @@ header_row(const char *line, size_t len)
 	if (have_header)
 		return;		/* one header per run */
 	have_header = 1;
-	if (failed.fp) {
-		fwrite(line, 1, len, failed.fp);
-		fputc('\n', failed.fp);
-	}
+	if (failed && failfile_header(failed, line, len) < 0 && !failed_err++)
+		diag_warn_errno("--failed: %s: cannot record the header row", opt.failed);
 	if (opt.dry_run)
 		return;
 	buf_add(&b, line, len);
@@ -873,6 +944,39 @@ new_row(struct feed_line *it)
 	return r;
 }
 
+/* The value of the query parameter name in url (malloc'd), or NULL. */
+static char *
+url_param(const char *url, const char *name)
+{
+	const char *p = strchr(url, '?');
+	size_t n = strlen(name), k;
+
+	for (; p && (*p == '?' || *p == '&' || *p == ';'); p += k) {
+		p++;
+		k = strcspn(p, "&;#");
+		if (k > n && strncmp(p, name, n) == 0 && p[n] == '=')
+			return xstrndup(p + n + 1, k - n - 1);
+	}
+	return NULL;
+}
+
+/* A HathiTrust image request: its seq (checked against the answer) and
+ * its cost to HathiTrust's image throttle. */
+static void
+ht_image(struct row *r)
+{
+	char *w;
+	long width;
+
+	if (strcmp(r->f.library, "hathitrust") != 0 || !strstr(r->f.url, "/imgsrv/image"))
+		return;
+	r->seq = url_param(r->f.url, "seq");
+	w = url_param(r->f.url, "width");
+	width = w ? strtol(w, NULL, 10) : 0;
+	r->cost = (width > 0 ? (double)width : HT_FULL_WIDTH) / HT_CREDIT_WIDTH;
+	free(w);
+}
+
 /* Finish r now with a status (and a message, if msg). */
 static void
 settle(struct row *r, const char *status, const char *msg)
@@ -903,6 +1007,7 @@ add_row(struct feed_line *it)
 		return;
 	}
 	set_name(r, file_name(r, IMAGE_JPEG));
+	ht_image(r);
 	r->checked = clock_now();
 	if ((e = page_exists(r)) != 0) {
 		found(r, e);
@@ -990,6 +1095,7 @@ run(void)
 			submit();
 		flush_rows();
 		show_progress(0);
+		input_ended = ended;
 		if (ended && !win_head && (!net || !http_pending(net)))
 			break;
 		if (net && http_pending(net))
@@ -1047,14 +1153,81 @@ net_start(void)
 }
 
 /* The output folder (made now unless this is a dry run) and the --failed
- * file. */
+ * file (a dry run fails nothing). */
 static void
 files_start(void)
 {
 	if (store_open(&store, opt.dir, !opt.dry_run) < 0)
 		diag_die_errno(DIAG_FAIL, "%s", opt.dir);
-	if (opt.failed && store_file_open(&failed, opt.failed) < 0)
-		diag_die_errno(DIAG_FAIL, "--failed: %s", failed.tmp);
+	if (opt.failed && !opt.dry_run && !(failed = failfile_open(opt.failed, 3, NULL)))
+		diag_die_errno(DIAG_FAIL, "--failed: %s", opt.failed);
+}
+
+/* Append the decimal n to p (async-signal-safe); returns the end. */
+static char *
+put_num(char *p, unsigned long n)
+{
+	char d[24];
+	int k = 0;
+
+	do
+		d[k++] = (char)('0' + n % 10);
+	while ((n /= 10) != 0);
+	while (k)
+		*p++ = d[--k];
+	return p;
+}
+
+static char *
+put_str(char *p, const char *s)
+{
+	while (*s)
+		*p++ = *s++;
+	return p;
+}
+
+/* Ctrl-C and the like: remove what is being written, say how far the run
+ * got, and die of the signal.  The rows that failed are in the --failed
+ * file's journal already; the rows not done are missing files, which a
+ * rerun fetches. */
+static void
+on_signal(int sig)
+{
+	char msg[256], *p = msg;
+	int e = errno;
+
+	store_remove_temps();
+	if (!opt.dry_run) {
+		p = put_str(p, diag_prog());
+		p = put_str(p, ": interrupted: ");
+		p = put_num(p, stats.done);
+		p = put_str(p, input_ended ? " of " : " of the ");
+		p = put_num(p, stats.rows);
+		p = put_str(p, input_ended ? " rows done" : " rows read so far done");
+		p = put_str(p, "; rerun to continue\n");
+		if (write(STDERR_FILENO, msg, (size_t)(p - msg)) < 0)
+			errno = e;
+	}
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* Our handler for the signals store_catch_signals caught (those not
+ * ignored on entry). */
+static void
+catch_signals(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+	struct sigaction sa, was;
+	size_t i;
+
+	store_catch_signals();
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+		if (sigaction(sigs[i], NULL, &was) == 0 && was.sa_handler != SIG_IGN)
+			sigaction(sigs[i], &sa, NULL);
 }
 
 /* Close everything; the exit status. */
@@ -1062,7 +1235,6 @@ static int
 finish(void)
 {
 	struct host *h, *hn;
-	const char *what;
 	int status;
 
 	if (fatal_err) {
@@ -1079,11 +1251,11 @@ finish(void)
 		free(h);
 	}
 	free(last_prefix);
-	if (failed.fp && store_file_commit(&failed, &what) < 0) {
-		diag_warn_errno("--failed: %s", what);
+	if (failfile_close(failed) < 0) {
+		diag_warn_errno("--failed: %s: its failures are kept beside it for the next run "
+		    "to add", opt.failed);
 		diag_failed();
 	}
-	store_file_free(&failed);
 	store_close(&store);
 	free(opt.headers);
 	free(fatal_path);
@@ -1121,9 +1293,9 @@ option(void *unused, int key, const char *val)
 	case O_FAILED:
 		opt.failed = val;
 		break;
-	case O_HEADER:
+	case O_HTTP_HEADER:
 		if (!strchr(val, ':') || *val == ':')
-			cli_usage_error(&spec, "--header: expected 'Name: value', got '%s'", val);
+			cli_usage_error(&spec, "--http-header: expected 'Name: value', got '%s'", val);
 		opt.headers = xreallocarray(opt.headers, opt.nheaders + 2, sizeof *opt.headers);
 		opt.headers[opt.nheaders++] = val;
 		opt.headers[opt.nheaders] = NULL;
@@ -1177,21 +1349,43 @@ help(void)
 	    "      --timeout SECS     give up on a transfer after SECS (default none)\n"
 	    "      --cookies FILE     send cookies from a Netscape cookie file\n"
 	    "      --user-agent UA    the User-Agent (default $PLATES_USER_AGENT or plates/V)\n"
-	    "      --header 'N: V'    an extra request header (repeatable)\n"
-	    "      --failed FILE      write the rows that did not end ok or exists\n"
+	    "      --http-header 'N: V'  an extra HTTP request header (repeatable)\n"
+	    "      --failed FILE      keep the rows that did not end ok or exists in FILE;\n"
+	    "                         page-fetch --failed FILE < FILE retries just those\n"
 	    "      --dry-run[=FORM]   print what would be fetched for curl -K (FORM curl)\n"
 	    "                         or aria2c -i (FORM aria2); fetch nothing\n"
 	    "      --no-fsync         do not fsync images before renaming them\n"
 	    "      --unordered        write rows as they finish, not in input order\n"
 	    "      --progress         show progress on stderr (default: if a terminal)\n"
 	    "      --no-progress      never show progress\n"
-	    "  -H, --header-row       the input starts with a header row\n"
+	    "  -H, --header, --header-row  the input starts with a header row\n"
 	    "  -q, --quiet            no progress, no messages about single rows\n"
 	    "  -h, --help             this help\n"
 	    "  -V, --version          version\n"
 	    "\nExit status: 0 all ok or existing, 1 some rows failed, 2 usage,\n"
 	    "3 a host blocked us (bot challenge or persistent 429).\n"
 	    "\nSee page-fetch(1) and plates(7).\n");
+}
+
+/* --header 'Name: value' meant an HTTP request header before --header
+ * became the header row, as in the other tools: refuse that use. */
+static void
+old_header_option(int argc, char **argv)
+{
+	const char *v;
+	int i;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		if (strncmp(argv[i], "--header=", 9) == 0)
+			v = argv[i] + 9;
+		else if (strcmp(argv[i], "--header") == 0 && i + 1 < argc)
+			v = argv[i + 1];
+		else
+			continue;
+		if (*v != '-' && strchr(v, ':') && access(v, F_OK) < 0)
+			cli_usage_error(&spec, "--header is the header row (as in the other tools), "
+			    "not '%s': an HTTP request header is --http-header '%s'", v, v);
+	}
 }
 
 int
@@ -1202,13 +1396,14 @@ main(int argc, char **argv)
 	int first, status;
 
 	diag_init(argv[0]);
+	old_header_option(argc, argv);
 	first = cli_parse(&spec, &opt.c, argc, argv, option, NULL);
 	if (opt.cookies)
 		cli_readable(&spec, "--cookies", opt.cookies);
 	progress_init(opt.c.quiet || opt.dry_run ? 0 : opt.c.progress);
 
 	files_start();
-	store_catch_signals();	/* remove what is being written, then die of the signal */
+	catch_signals();	/* remove what is being written, then die of the signal */
 	if (!opt.dry_run)
 		throttle = net_start();
 	if (first == argc)
