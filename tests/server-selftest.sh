@@ -94,10 +94,11 @@ mkdir -p "$root/ia/images/$pl" "$root/ia/images/twobooks/book1" "$root/ia/downlo
 ln -s "$tess/${pl}_1.jpg" "$root/ia/images/$pl/${pl}_1.jpg"
 ln -s "$tess/${pl}_5.jpg" "$root/ia/images/$pl/${pl}_5.jpg"
 ln -s "$tess/${pl}_1.jpg" "$root/ia/images/twobooks/book1/GPORFP_12.jpg"
-printf '{"dir":"/1/items/%s","files":[{"name":"%s_jp2.zip"}]}\n' $pl $pl >"$root/ia/metadata/$pl.json"
+printf '{"dir":"/1/items/%s","metadata":{"mediatype":"texts"},"files":[{"name":"%s_jp2.zip"}]}\n' \
+	$pl $pl >"$root/ia/metadata/$pl.json"
 # access page 0 is leaf 5, page 1 leaf 1
 printf '{"pages":[{"leafNum":5},{"leafNum":1}]}' >"$root/ia/download/$pl/${pl}_page_numbers.json"
-printf '{"dir":"/1/items/twobooks","files":[{"name":"book1/GPORFP_jp2.zip"},{"name":"book2/GPORFP_jp2.zip"}]}\n' \
+printf '{"dir":"/1/items/twobooks","metadata":{"mediatype":"texts"},"files":[{"name":"book1/GPORFP_jp2.zip"},{"name":"book2/GPORFP_jp2.zip"}]}\n' \
 	>"$root/ia/metadata/twobooks.json"
 printf '{"dir":"/1/items/%s","files":[{"name":"sub/stack_jp2.zip"}]}\n' placeholderbooks \
 	>"$root/ia/metadata/placeholderbooks.json"
@@ -286,9 +287,14 @@ check "IIIF region: JPEG labelled with id and leaf" \
 	 [ "$(od -An -tx1 -N2 "$tmp/body" | tr -d " ")" = ffd8 ]'
 get '/iiif/bad%20id$1/full/full/0/default.jpg'
 check "IIIF bad identifier: 400" '[ "$code" = 400 ]'
+# info.json: a 302 to the image server, as internetarchive/iiif's
+# iiify/app.py:266-285 (identifier made as iiify/resolver.py:1359-1430)
+get '/iiif/nosuchitem%2412/info.json'
+check "IIIF info.json of an item without metadata: 500, as the resolver's error" \
+	'[ "$code" = 500 ]'
 get '/iiif/known%2412/info.json'
-check "IIIF placeholder info.json: a 1000x1500 leaf" \
-	'[ "$code" = 200 ] && json "sys.exit((d[\"width\"], d[\"height\"]) != (1000, 1500))"'
+check "IIIF info.json of an item without a mediatype: 500 (KeyError there)" \
+	'[ "$code" = 500 ]'
 get '/image/iiif/2/placeholderbooks%2fsub%2fstack_jp2.zip%2fstack_jp2%2fstack_0003.jp2/full/full/0/default.jpg'
 check "direct IIIF form, no real images: placeholder for the book's leaf" \
 	'[ "$code" = 200 ] && [ "$(hdr X-Image-Label)" = "placeholderbooks sub/stack leaf 3" ]'
@@ -330,13 +336,28 @@ get "/iiif/$pl%241/0,0,0,10/full/0/default.jpg"
 real "real image: an empty region is a 400" '[ "$code" = 400 ]'
 get "/iiif/$pl%249/full/full/0/default.jpg"
 real "real image: a leaf without an image file is a 404" '[ "$code" = 404 ]'
-get "/iiif/$pl%249/info.json"
+get "/iiif/$pl%249/info.json" -L
 real "real image: info.json of a leaf without an image file is a 404" '[ "$code" = 404 ]'
-get "/iiif/2/$pl%245/info.json"
+stackleaf5="$pl%2f${pl}_jp2.zip%2f${pl}_jp2%2f${pl}_0005.jp2"
+for form in "" 2/ 3/; do
+	get "/iiif/$form$pl%245/info.json"
+	v=${form%/}
+	check "IIIF /iiif/${form}ID\$N/info.json: 302 to the image server's /${v:-2}/ form" \
+		'[ "$code" = 302 ] && [ "$(hdr Location | tr -d "\r")" = "$base/image/iiif/${v:-2}/$stackleaf5/info.json" ]'
+done
+get "/iiif/2/$pl%245/info.json" -L
 py='s = d["sizes"]; sys.exit(not ((d["width"], d["height"]) == (577, 777) and
     (s[-1]["width"], s[-1]["height"]) == (577, 777) and s[0]["width"] < 577 and
-    d["@id"].endswith("/iiif/'$pl'%245")))'
-real "real image: info.json has the real width, height and sizes" '[ "$code" = 200 ] && json "$py"'
+    d["@id"].endswith("/image/iiif/2/'$stackleaf5'")))'
+real "real image: info.json, after the redirect, has the real width, height and sizes" \
+	'[ "$code" = 200 ] && json "$py"'
+get "/iiif/2/twobooks%2412/info.json"
+check "IIIF info.json of a book without ID_jp2.zip: the first stack it lists" \
+	'[ "$code" = 302 ] && hdr Location | grep -q "/image/iiif/2/twobooks%2fbook1/GPORFP_jp2.zip%2fbook1/GPORFP_jp2%2fbook1/GPORFP_0012.jp2/info.json"'
+get "/iiif/2/$pl/info.json"
+check "IIIF info.json of a book without a leaf: resolved to None, as the resolver does" \
+	'[ "$code" = 302 ] && hdr Location | grep -q "/image/iiif/2/None/info.json" &&
+	 get "/iiif/2/$pl/info.json" -L && [ "$code" = 404 ]'
 get "/download/$pl/page/n0.jpg" -L
 real "BookReader page/n0: the leaf of access page 0 (page numbers)" \
 	'[ "$code" = 200 ] && cmp -s "$tmp/body" "$tess/${pl}_5.jpg"'
