@@ -204,14 +204,15 @@ if selected man/mandoc-lint "$@"; then
 		printf '%s\n' "$out" | sed 's/^/    /'
 	fi
 fi
-# each page as man(1) shows it through groff: no warning at all (-ww),
+# each page as man(1) shows it through groff (-mandoc: groff 1.23 no longer
+# reads mdoc under -man): no warning at all (-ww), for print and terminal,
 # which catches macros groff's mdoc package reads differently from mandoc
 for page in "$top"/man/*.[0-9]; do
 	name=man/groff/${page##*/}
 	selected "$name" "$@" || continue
 	if ! command -v groff >/dev/null 2>&1; then
 		skip "$name" "groff is not installed (scripts/deps installs groff-base)"
-	elif out=$(groff -man -ww -z "$page" 2>&1; groff -man -Tutf8 -ww -z "$page" 2>&1) && [ -z "$out" ]; then
+	elif out=$(groff -mandoc -ww -z "$page" 2>&1; groff -mandoc -Tutf8 -ww -z "$page" 2>&1) && [ -z "$out" ]; then
 		pass
 	else
 		fail "$name"
