@@ -40,19 +40,15 @@ add_short(struct buf *os, int key, int arg)
 		buf_adds(os, "::");
 }
 
+/* --rate: 0 is "no limit" in every tool. */
 static double
 parse_rate(const struct cli_spec *s, const char *val)
 {
 	double r = http_parse_rate(val);
 
-	if (s->rate_zero_ok) {
-		if (r < 0 || r > s->rate_max)
-			cli_usage_error(s, "--rate: expected N/s, N/min or N/h (N >= 0), got '%s'",
-			    val);
-	} else if (!(r > 0) || r > s->rate_max) {
-		cli_usage_error(s, "--rate: expected N/s, N/min or N/h (0 < N/s <= %g), got '%s'",
-		    s->rate_max, val);
-	}
+	if (r < 0 || r > s->rate_max)
+		cli_usage_error(s, "--rate: expected N/s, N/min or N/h (0 for no limit, at most "
+		    "%g/s), got '%s'", s->rate_max, val);
 	return r;
 }
 
@@ -77,6 +73,10 @@ cli_parse(const struct cli_spec *s, struct cli *c, int argc, char **argv, cli_fn
 	if (s->shared & CLI_QUIET) {
 		add(&lo, &n, "quiet", CLI_NOARG, 'q');
 		buf_addc(&os, 'q');
+	}
+	if (s->shared & CLI_VERBOSE) {
+		add(&lo, &n, "verbose", CLI_NOARG, 'v');
+		buf_addc(&os, 'v');
 	}
 	if (s->shared & CLI_HEADER) {
 		add(&lo, &n, s->header_name ? s->header_name : "header", CLI_NOARG, 'H');
@@ -114,6 +114,12 @@ cli_parse(const struct cli_spec *s, struct cli *c, int argc, char **argv, cli_fn
 			if (s->shared & CLI_QUIET) {
 				c->quiet = 1;
 				diag_set_quiet(1);
+				continue;
+			}
+			break;
+		case 'v':
+			if (s->shared & CLI_VERBOSE) {
+				c->verbose = c->net.verbose = 1;
 				continue;
 			}
 			break;

@@ -5,10 +5,12 @@
  *   -h, --help      the tool's help function (stdout, exit 0)
  *   -V, --version   "prog (plates) VERSION" (stdout, exit 0)
  *   -q, --quiet     CLI_QUIET: no informational messages
+ *   -v, --verbose   CLI_VERBOSE: more messages; transfer errors keep
+ *                   libcurl's own words (http_opts.verbose)
  *   -H, --header    CLI_HEADER (the long name may differ: header_name)
  *   --retries N, --retry-delay MS, --timeout SECS   CLI_NET (http_opts)
  *   --base-url URL  CLI_BASE: checked to be http:// or https://
- *   --rate RATE     CLI_RATE: N/s, N/min or N/h
+ *   --rate RATE     CLI_RATE: N/s, N/min or N/h; 0 is no limit
  *   --progress, --no-progress   CLI_PROGRESS
  *
  * A bad option or value is a usage error (usage line on stderr, exit 2),
@@ -24,7 +26,8 @@ enum {
 	CLI_NET = 1 << 2,
 	CLI_BASE = 1 << 3,
 	CLI_RATE = 1 << 4,
-	CLI_PROGRESS = 1 << 5
+	CLI_PROGRESS = 1 << 5,
+	CLI_VERBOSE = 1 << 6
 };
 
 /* Keys at or above CLI_LONG are long-only options; below, the short letter. */
@@ -48,15 +51,16 @@ struct cli_spec {
 	const char *base_env;		/* "PLATES_HT_BASE" */
 	const char *base_default;	/* "https://babel.hathitrust.org" */
 	const char *base_what;		/* "HathiTrust", in messages */
-	/* CLI_RATE: requests per second; 0 allowed only if rate_zero_ok */
+	/* CLI_RATE: requests per second; 0 (no limit) is always allowed */
 	double rate_default;
 	double rate_max;
-	int rate_zero_ok;
+	int rate_zero_ok;		/* ignored (0 is allowed everywhere); to go */
 };
 
 /* What the shared options gave (after the defaults). */
 struct cli {
 	int quiet;
+	int verbose;
 	int header;
 	int progress;		/* -1 automatic, 0 off, 1 on */
 	char *base;		/* CLI_BASE: without a trailing '/' */

@@ -29,7 +29,8 @@ help(void)
 static const struct cli_spec spec = {
 	.usage = "usage: test-cli [-Hq] [-F NAME] [--all] [ID ...]\n",
 	.help = help,
-	.shared = CLI_QUIET | CLI_HEADER | CLI_NET | CLI_BASE | CLI_RATE | CLI_PROGRESS,
+	.shared = CLI_QUIET | CLI_HEADER | CLI_NET | CLI_BASE | CLI_RATE | CLI_PROGRESS |
+	    CLI_VERBOSE,
 	.opts = own,
 	.base_env = "TEST_CLI_BASE",
 	.base_default = "https://babel.hathitrust.org/",
@@ -108,6 +109,15 @@ main(void)
 		buf_reset(&want);
 		buf_printf(&want, "%d=1;", O_WIDTH);
 		is_str(buf_str(&seen), buf_str(&want), "an unambiguous prefix names an option");
+		ok(!c.verbose && !c.net.verbose, "not verbose by default");
+		cli_free(&c);
+	}
+	{
+		/* 0 is "no limit" in every tool, not a usage error */
+		char *argv[] = { "test-cli", "--rate", "0", "-v", NULL };
+		i = run(&c, &seen, argv);
+		ok(c.rate == 0, "--rate 0: no limit");
+		ok(c.verbose && c.net.verbose, "-v: verbose, and libcurl's words in transfer errors");
 		cli_free(&c);
 	}
 	buf_free(&seen);
