@@ -35,6 +35,7 @@ B = build$(if $(SAN),-san)
 BIN = bin$(if $(SAN),-san)
 
 .PHONY: all tools tests check unit lint bench demo fuzz fuzz-deps clean install uninstall help deps
+.PHONY: replica
 all: tools tests
 tools: $(addprefix $(BIN)/,$(CMDS))
 tests: $(addprefix $(B)/,$(UNITS) $(TESTBINS))
@@ -66,7 +67,7 @@ check: deps
 lint: deps
 	mandoc -Tlint -W warning man/*.[0-9]
 	scripts/check-man $(BIN) man
-	shellcheck scripts/deps scripts/demo scripts/fuzz scripts/check-man scripts/bench scripts/bench-* scripts/pictures tests/faults/run tests/run.sh .ci/run
+	shellcheck scripts/deps scripts/demo scripts/fuzz scripts/check-man scripts/bench scripts/bench-* scripts/pictures scripts/replica tests/faults/run tests/run.sh .ci/run
 
 # libFuzzer (clang): each harness for FUZZ_SECONDS, corpora seeded from the
 # fixtures; crashes land in build-fuzz/crashes/ (copy them to
@@ -94,6 +95,12 @@ demo: deps
 	@$(MAKE) --no-print-directory tools
 	@scripts/demo
 
+# The local library replica in the foreground, for trying the tools by hand:
+# prints the export lines that point them at it; Ctrl-C stops it.
+replica: deps
+	@$(MAKE) --no-print-directory tools
+	@scripts/replica
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANPREFIX)/man1 $(DESTDIR)$(MANPREFIX)/man7
 	install -m 755 $(addprefix $(BIN)/,$(CMDS)) $(DESTDIR)$(PREFIX)/bin/
@@ -115,6 +122,7 @@ help:
 	@echo 'make [all]          build bin/ (SANITIZE=1: ASan+UBSan into bin-san/)'
 	@echo 'make check          install missing deps, build, run all tests (VALGRIND=1, SANITIZE=1)'
 	@echo 'make demo           run the pipelines against the bundled library replica'
+	@echo 'make replica        start the library replica and print the exports for it'
 	@echo 'make bench          benchmarks'
 	@echo 'make lint           mandoc -Tlint and shellcheck'
 	@echo 'make install        PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)'
