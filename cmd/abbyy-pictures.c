@@ -18,6 +18,7 @@
 #include "buf.h"
 #include "cli.h"
 #include "diag.h"
+#include "failfile.h"
 #include "http.h"
 #include "ia_item.h"
 #include "ia_pagenums.h"
@@ -33,15 +34,17 @@
 
 static const char usage_text[] =
     "usage: abbyy-pictures [-Hqv] [-f FIELD[,FIELD]] [-j N] [--blocks] [--crop]\n"
-    "           [--full-parse] [--id ID] [--ia] [--line-buffered] [--page-numbers FILE]\n"
-    "           [--url-template T] [--min-area PCT] [--cover-leaves N] [--keep-card]\n"
+    "           [--failed FILE] [--full-parse] [--id ID] [--ia] [--line-buffered]\n"
+    "           [--page-numbers FILE] [--width W | --url-template T]\n"
+    "           [--min-area PCT] [--cover-leaves N] [--keep-card]\n"
     "           [--keep-covers] [--keep-nested] [--keep-text] [--no-filter]\n"
     "           [--retries N] [--retry-delay MS] [--timeout SECS] [FILE | URL ...]\n";
 
 #define IIIF_DEFAULT	"https://iiif.archive.org"
 #define IA_DEFAULT	"https://archive.org"
 #define TEMPLATE_TAIL	"/iiif/{id}${page}/{region}/full/0/default.jpg"
-#define STACK_TAIL	"/full/0/default.jpg"
+/* the IIIF size and what follows it, "full" or --width's "W," */
+#define TAIL_AFTER_SIZE	"/0/default.jpg"
 
 enum { F_OCR, F_DPI, F_MAX = 4 };
 
@@ -61,6 +64,10 @@ static struct {
 	const char *url_template;
 	struct urltmpl *tmpl;
 	char *iiif;		/* the IIIF server (without --url-template) */
+	long width;		/* --width: page images W pixels wide (0: full size) */
+	char size[24];		/* the IIIF size: "full", or "W," */
+	const char *failed_path;	/* --failed FILE */
+	struct failfile *failed;
 } opt = { .jobs = 2, .scan = { .min_area = -1, .cover_leaves = 5 } };
 
 static const char *const tmpl_names[] = { "id", "page", "region", NULL };
@@ -100,21 +107,25 @@ msg_add(struct buf *msgs, int error, const char *fmt, ...)
 	buf_addc(msgs, '\n');
 }
 
-static void
+/* Print msgs; returns the number of errors among them. */
+static int
 msg_print(struct buf *msgs)
 {
 	const char *p = msgs->s, *nl;
+	int errors = 0;
 
 	while (p && *p && (nl = strchr(p, '\n')) != NULL) {
 		if (*p == 'E') {
 			diag_warn("%.*s", (int)(nl - p - 1), p + 1);
 			diag_failed();
+			errors++;
 		} else {
 			diag_note("%.*s", (int)(nl - p - 1), p + 1);
 		}
 		p = nl + 1;
 	}
 	buf_reset(msgs);
+	return errors;
 }
 
 /* ---- rows ---- */
@@ -323,11 +334,14 @@ row_start(struct sink *k, const struct ocr_page *p, long leaf, int has_box, long
 		 * pages without a leaf out) */
 		buf_printf(&k->url, "%s/image/iiif/2/", opt.iiif);
 		iiif_ia_stack_id(&k->url, buf_str(&k->tid), k->jp2, leaf);
-		buf_printf(&k->url, "/%s" STACK_TAIL, region);
+		buf_printf(&k->url, "/%s/%s" TAIL_AFTER_SIZE, region, opt.size);
 	} else {
-		/* BookReader's page image by access index */
-		buf_printf(&k->url, "%s/download/%s/page/n%ld.jpg", ia_base_url(), buf_str(&k->uid),
+		/* BookReader's page image by access index (nK_wW.jpg: W wide) */
+		buf_printf(&k->url, "%s/download/%s/page/n%ld", ia_base_url(), buf_str(&k->uid),
 		    p->index);
+		if (opt.width)
+			buf_printf(&k->url, "_w%ld", opt.width);
+		buf_adds(&k->url, ".jpg");
 	}
 	buf_reset(line);
 	buf_adds(line, "internetarchive\t");
@@ -503,7 +517,84 @@ id_from_name(const char *path, int is_url)
 	return id;
 }
 
+/* ---- --failed FILE: the inputs that failed, as they were read ---- */
+
+/* An input is over: its line (as read: an --ia input line, or an operand
+ * TSV-escaped) goes in the failure file if it failed; else its key, if the
+ * file held it, goes at the end of the run.  No line: nothing to record. */
+static void
+record_outcome(const char *line, size_t len, int failed)
+{
+	if (!opt.failed || !line)
+		return;
+	if (!failed) {
+		failfile_done(opt.failed, line, len);
+	} else if (failfile_failed(opt.failed, line, len) != 0) {
+		diag_warn_errno("--failed %s", opt.failed_path);
+		diag_failed();
+	}
+}
+
+/* The same for an operand, whose failures were counted since before. */
+static void
+record_operand(const char *path, unsigned long before)
+{
+	struct buf line = BUF_INIT;
+
+	if (!opt.failed || strcmp(path, "-") == 0)
+		return;		/* stdin cannot be read again */
+	tsv_escape(&line, path, strlen(path));
+	record_outcome(line.s, line.len, diag_failures() > before);
+	buf_free(&line);
+}
+
 /* ---- local files: inflate on one thread, scan on this one ---- */
+
+/* Could the missing file name be an Internet Archive identifier (one
+ * without a file name's extension)? */
+static int
+looks_like_ia_id(const char *s)
+{
+	static const char *const exts[] = { ".xml", ".gz", ".html", ".htm", ".txt", ".json",
+		".zip", ".tsv", NULL };
+	size_t n = strlen(s), k;
+	int i;
+
+	if (!ia_id_valid(s, n))
+		return 0;
+	for (i = 0; exts[i]; i++)
+		if (n > (k = strlen(exts[i])) && strcasecmp(s + n - k, exts[i]) == 0)
+			return 0;
+	return 1;
+}
+
+/* Do the first lines of p[0..n) read as a list of Internet Archive
+ * identifiers (first TSV column), as ia-search writes them, rather than
+ * OCR?  0 no, 1 yes, 2 yes after a header line ("identifier ..."). */
+static int
+looks_like_id_list(const char *p, size_t n)
+{
+	size_t i = 0, end, id;
+	int lines = 0, header = 0;
+
+	if (n >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+		i = 3;
+	while (i < n && lines < 20) {
+		for (end = i; end < n && p[end] != '\n'; end++)
+			;
+		if (end == n && lines > 0)
+			break;		/* a line cut off by the end of what was read */
+		for (id = i; id < end && p[id] != '\t' && p[id] != '\r'; id++)
+			;
+		if (lines == 0 && id - i == 10 && memcmp(p + i, "identifier", 10) == 0)
+			header = 1;
+		else if (memchr(p + i, '<', end - i) || !ia_id_valid(p + i, id - i))
+			return 0;
+		lines++;
+		i = end + 1;
+	}
+	return lines > header ? 1 + header : 0;
+}
 
 static void
 scan_file(const char *path)
@@ -518,9 +609,27 @@ scan_file(const char *path)
 	size_t n;
 	char *id;
 	int r;
+	unsigned long before = diag_failures();
+	ssize_t peeked;
 
 	if (!in) {
+		if (strcmp(path, "-") != 0 && access(path, F_OK) != 0 && looks_like_ia_id(path))
+			diag_note("%s: an Internet Archive identifier? read items with --ia, "
+			    "which takes identifiers on stdin or in files: echo %s | "
+			    "abbyy-pictures --ia", path, path);
 		diag_failed();
+		record_operand(path, before);
+		return;
+	}
+	if ((peeked = io_peek(in, &p, 4096)) > 0 &&
+	    (r = looks_like_id_list(p, (size_t)peeked)) != 0) {
+		diag_data(io_name(in), 0, "looks like a list of Internet Archive identifiers "
+		    "(as ia-search writes), not OCR: read it with --ia (abbyy-pictures --ia%s%s%s)",
+		    r == 2 ? " -H" : "", strcmp(path, "-") == 0 ? "" : " ",
+		    strcmp(path, "-") == 0 ? "" : path);
+		diag_failed();
+		io_close(in);
+		record_operand(path, before);
 		return;
 	}
 	if (opt.id) {
@@ -558,6 +667,7 @@ scan_file(const char *path)
 	}
 	ocr_scan_free(s);
 	sink_free(&k);
+	record_operand(path, before);
 	buf_free(&rows);
 	buf_free(&b);
 	buf_free(&msgs);
@@ -577,6 +687,8 @@ struct item {
 	struct ia_item meta;	/* first: the metadata body (json_body) */
 	struct item *next;
 	char *id;		/* the IA identifier (or the id for a URL) */
+	char *line;		/* --ia: the input line, as read (NULL: none) */
+	size_t linelen;
 	int ia;			/* an --ia item: metadata first */
 	int done;
 	char *meta_url;
@@ -622,6 +734,7 @@ item_free(struct item *it)
 	buf_free(&it->msgs);
 	buf_free(&it->chunk);
 	free(it->id);
+	free(it->line);
 	free(it->meta_url);
 	free(it->pn_url);
 	free(it->pn_label);
@@ -665,7 +778,7 @@ flush_items(void)
 
 	while ((it = items) != NULL && it->done) {
 		put_rows(it->out.s, it->out.len, 1);
-		msg_print(&it->msgs);
+		record_outcome(it->line, it->linelen, msg_print(&it->msgs) > 0);
 		items = it->next;
 		if (!items)
 			items_tail = NULL;
@@ -930,6 +1043,7 @@ scan_url(const char *url)
 {
 	struct item *it;
 	char *id = opt.id ? xstrdup(opt.id) : id_from_name(url, 1);
+	unsigned long before = diag_failures();
 
 	net_init();
 	it = item_new(id, 0);
@@ -938,6 +1052,20 @@ scan_url(const char *url)
 	start_download(it);
 	http_drain(net);
 	flush_items();
+	record_operand(url, before);
+}
+
+/* The line ids_next read, as it was: the first column escaped again, then
+ * the rest. */
+static char *
+line_read(const struct ids *x, size_t *len)
+{
+	struct buf b = BUF_INIT;
+
+	tsv_escape(&b, x->id, x->len);
+	buf_add(&b, x->rest ? x->rest : "", x->rest ? x->restlen : 0);
+	*len = b.len;
+	return b.s ? b.s : xstrdup("");
 }
 
 /* The next identifier of the id files: an item fetching its metadata, or
@@ -947,6 +1075,8 @@ next_item(struct ids *x)
 {
 	struct item *it;
 	struct buf u = BUF_INIT;
+	char *line;
+	size_t len;
 	int r;
 
 	for (;;) {
@@ -961,21 +1091,32 @@ next_item(struct ids *x)
 		case IDS_NOFILE:
 			diag_failed();
 			continue;
-		case IDS_HEADER:
-			continue;	/* the input's header */
+		case IDS_HEADER:	/* the input's header: the failure file's too */
+			if (opt.failed) {
+				line = line_read(x, &len);
+				if (failfile_header(opt.failed, line, len) != 0) {
+					diag_warn_errno("--failed %s", opt.failed_path);
+					diag_failed();
+				}
+				free(line);
+			}
+			continue;
 		}
 		if (r == IDS_ID && ia_id_valid(x->id, x->len))
 			break;
 		it = item_new("", 1);
-		if (r == IDS_ERROR)
+		if (r == IDS_ERROR) {
 			msg_add(&it->msgs, 1, "%s:%lu: %s", x->file, x->lineno, x->error);
-		else
+		} else {
 			msg_add(&it->msgs, 1, "%s:%lu: not an Internet Archive identifier: '%.*s'",
 			    x->file, x->lineno, (int)(x->len > 80 ? 80 : x->len), x->id);
+			it->line = line_read(x, &it->linelen);
+		}
 		item_done(it);
 		return it;
 	}
 	it = item_new(x->id, 1);
+	it->line = line_read(x, &it->linelen);
 	ia_item_init(&it->meta);
 	buf_printf(&u, "%s/metadata/", ia_base_url());
 	http_escape(&u, x->id, x->len);
@@ -1012,12 +1153,13 @@ run_ia(char **paths, int npaths)
 
 enum { O_BLOCKS = CLI_LONG, O_COVER_LEAVES, O_CROP, O_FULL_PARSE, O_IA, O_ID, O_KEEP_CARD,
 	O_KEEP_COVERS, O_KEEP_NESTED, O_KEEP_TEXT, O_LINE_BUFFERED, O_MIN_AREA, O_NO_FILTER,
-	O_PAGE_NUMBERS, O_URL_TEMPLATE };
+	O_PAGE_NUMBERS, O_URL_TEMPLATE, O_FAILED, O_WIDTH };
 
 static const struct cli_opt options[] = {
 	{ "blocks", O_BLOCKS, CLI_NOARG },
 	{ "cover-leaves", O_COVER_LEAVES, CLI_ARG },
 	{ "crop", O_CROP, CLI_NOARG },
+	{ "failed", O_FAILED, CLI_ARG },
 	{ "fields", 'f', CLI_ARG },
 	{ "full-parse", O_FULL_PARSE, CLI_NOARG },
 	{ "ia", O_IA, CLI_NOARG },
@@ -1033,6 +1175,7 @@ static const struct cli_opt options[] = {
 	{ "page-numbers", O_PAGE_NUMBERS, CLI_ARG },
 	{ "url-template", O_URL_TEMPLATE, CLI_ARG },
 	{ "verbose", 'v', CLI_NOARG },
+	{ "width", O_WIDTH, CLI_ARG },
 	{ NULL, 0, 0 }
 };
 
@@ -1083,6 +1226,14 @@ on_option(void *arg, int key, const char *val)
 		break;
 	case O_CROP:
 		opt.crop = 1;
+		break;
+	case O_FAILED:
+		if (!*val)
+			cli_usage_error(&spec, "--failed: the file name must not be empty");
+		opt.failed_path = val;
+		break;
+	case O_WIDTH:
+		opt.width = cli_long(&spec, "--width", val, 1, 100000);
 		break;
 	case 'f':
 		parse_fields(val);
@@ -1142,11 +1293,16 @@ template_init(void)
 {
 	struct buf t = BUF_INIT, err = BUF_INIT;
 
+	if (opt.width)
+		snprintf(opt.size, sizeof opt.size, "%ld,", opt.width);
+	else
+		snprintf(opt.size, sizeof opt.size, "full");
 	if (opt.url_template) {
 		buf_adds(&t, opt.url_template);
 	} else {
 		opt.iiif = cli_base_url(&spec, NULL, "PLATES_IIIF_BASE", IIIF_DEFAULT, "IIIF");
-		buf_printf(&t, "%s%s", opt.iiif, TEMPLATE_TAIL);
+		buf_printf(&t, "%s/iiif/{id}${page}/{region}/%s" TAIL_AFTER_SIZE, opt.iiif,
+		    opt.size);
 	}
 	if ((opt.tmpl = urltmpl_new(buf_str(&t), tmpl_names, &err)) == NULL)
 		cli_usage_error(&spec, "--url-template: %s", buf_str(&err));
@@ -1172,6 +1328,32 @@ put_header(void)
 	tsv_flush();	/* rows go out in whole pieces (put_rows) */
 }
 
+/* The end of the failure file, and how to rerun what it lists. */
+static void
+failed_close(void)
+{
+	unsigned long n;
+
+	if (!opt.failed)
+		return;
+	n = failfile_count(opt.failed);
+	if (failfile_close(opt.failed) != 0) {
+		diag_warn_errno("--failed %s", opt.failed_path);
+		diag_failed();
+	}
+	opt.failed = NULL;
+	if (n == 0)
+		return;
+	if (opt.ia)
+		diag_note("%lu input%s failed, listed in %s; to rerun them (with the same "
+		    "options): %s --ia%s --failed %s < %s", n, n == 1 ? "" : "s", opt.failed_path,
+		    diag_prog(), opt.cli.header ? " -H" : "", opt.failed_path, opt.failed_path);
+	else
+		diag_note("%lu input%s failed, listed in %s; to rerun them (with the same "
+		    "options): xargs -d '\\n' %s --failed %s < %s", n, n == 1 ? "" : "s",
+		    opt.failed_path, diag_prog(), opt.failed_path, opt.failed_path);
+}
+
 static int
 is_url(const char *s)
 {
@@ -1190,6 +1372,8 @@ usage(void)
 	    "                       covers (default 5)\n"
 	    "      --crop           put the box (the union, for page rows) in the URL's\n"
 	    "                       region\n"
+	    "      --failed FILE    list the inputs that failed in FILE (ids with --ia,\n"
+	    "                       else file names), to rerun: --ia --failed F < F\n"
 	    "  -f, --fields LIST    extra columns: ocr (what made the OCR), dpi\n"
 	    "      --full-parse     hand every byte to the XML parser (slower; see the\n"
 	    "                       manual)\n"
@@ -1218,6 +1402,8 @@ usage(void)
 	    "  -V, --version        version\n"
 	    "  -v, --verbose        say per input which OCR it read and what the filters\n"
 	    "                       dropped\n"
+	    "      --width W        page images W pixels wide in the URLs (IIIF size W,;\n"
+	    "                       BookReader nK_wW), not full size\n"
 	    "\nSee abbyy-pictures(1) and plates(7).\n");
 }
 
@@ -1233,10 +1419,15 @@ main(int argc, char **argv)
 	if (opt.ia && opt.page_numbers)
 		cli_usage_error(&spec, "--page-numbers cannot be used with --ia (each item's own "
 		    "are fetched)");
+	if (opt.width && opt.url_template)
+		cli_usage_error(&spec, "--width and --url-template exclude each other (put the "
+		    "size in the template)");
 	template_init();
 	if (opt.ia)
 		ia_base_url();
 	xml_init();
+	if (opt.failed_path && !(opt.failed = failfile_open(opt.failed_path, 1, NULL)))
+		diag_die_errno(DIAG_FAIL, "--failed %s", opt.failed_path);
 
 	if (opt.cli.header)
 		put_header();
@@ -1252,6 +1443,7 @@ main(int argc, char **argv)
 				scan_file(argv[i]);
 		}
 	}
+	failed_close();
 	http_free(net);
 	free(ia_base);
 	free(opt.iiif);
