@@ -108,11 +108,13 @@ install: all
 	install -m 755 scripts/pictures $(DESTDIR)$(PREFIX)/bin/ht-pictures
 	install -m 755 scripts/contact-sheet $(DESTDIR)$(PREFIX)/bin/contact-sheet
 	install -m 644 man/*.1 $(DESTDIR)$(MANPREFIX)/man1/
+	ln -sf ia-pictures.1 $(DESTDIR)$(MANPREFIX)/man1/ht-pictures.1
 	install -m 644 man/*.7 $(DESTDIR)$(MANPREFIX)/man7/
 
 uninstall:
 	cd $(DESTDIR)$(PREFIX)/bin && rm -f $(CMDS) ia-pictures ht-pictures contact-sheet
-	cd $(DESTDIR)$(MANPREFIX)/man1 && rm -f $(addsuffix .1,$(CMDS))
+	cd $(DESTDIR)$(MANPREFIX)/man1 && rm -f $(addsuffix .1,$(CMDS)) \
+	    ia-pictures.1 ht-pictures.1 contact-sheet.1
 	rm -f $(DESTDIR)$(MANPREFIX)/man7/plates.7
 
 clean:
