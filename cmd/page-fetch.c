@@ -30,7 +30,7 @@
 #include "xmem.h"
 
 static const char usage_text[] =
-    "usage: page-fetch [-Hq] [-d DIR] [-j N] [--rate N/s|N/min] [--burst N] [--jitter F]\n"
+    "usage: page-fetch [-Hqv] [-d DIR] [-j N] [--rate N/s|N/min] [--burst N] [--jitter F]\n"
     "                  [--throttle-file PATH | --no-throttle-file] [--retries N]\n"
     "                  [--retry-delay MS] [--timeout SECS] [--cookies FILE]\n"
     "                  [--user-agent UA] [--http-header 'NAME: VALUE'] [--failed FILE]\n"
@@ -85,7 +85,7 @@ static const struct cli_opt options[] = {
 static const struct cli_spec spec = {
 	.usage = usage_text,
 	.help = help,
-	.shared = CLI_QUIET | CLI_HEADER | CLI_NET | CLI_RATE | CLI_PROGRESS,
+	.shared = CLI_QUIET | CLI_VERBOSE | CLI_HEADER | CLI_NET | CLI_RATE | CLI_PROGRESS,
 	.opts = options,
 	.header_name = "header",
 	.rate_default = -1,	/* each library's own */
@@ -1360,6 +1360,7 @@ help(void)
 	    "      --no-progress      never show progress\n"
 	    "  -H, --header, --header-row  the input starts with a header row\n"
 	    "  -q, --quiet            no progress, no messages about single rows\n"
+	    "  -v, --verbose          libcurl's own words after a transfer error\n"
 	    "  -h, --help             this help\n"
 	    "  -V, --version          version\n"
 	    "\nExit status: 0 all ok or existing, 1 some rows failed, 2 usage,\n"
