@@ -2,6 +2,7 @@
  * other page features), from imgsrv page metadata, local METS files or
  * archived Data API volume/meta JSON. */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,8 +10,10 @@
 
 #include "buf.h"
 #include "cli.h"
+#include "clock.h"
 #include "dataapi.h"
 #include "diag.h"
+#include "failfile.h"
 #include "htid.h"
 #include "htpages.h"
 #include "http.h"
@@ -19,26 +22,36 @@
 #include "io.h"
 #include "json.h"
 #include "mets.h"
+#include "progress.h"
 #include "tsv.h"
 #include "urltmpl.h"
 #include "xmem.h"
 #include "xml.h"
 
 static const char usage_text[] =
-    "usage: ht-pfeat [-Hq] [--all | -F NAME ...] [--width W | --url-template T]\n"
-    "                [--base-url URL] [--cookies FILE] [--rate N/s|N/min]\n"
+    "usage: ht-pfeat [-Hqv] [--all | -F NAME ...] [--width W|full | --full-size |\n"
+    "                --url-template T] [--base-url URL] [--cookies FILE]\n"
+    "                [--failed FILE] [--progress | --no-progress] [--rate N/s|N/min]\n"
     "                [--retries N] [--retry-delay MS] [--timeout SECS] [ID ...]\n"
-    "       ht-pfeat [-Hq] [--all | -F NAME ...] [--width W | --url-template T]\n"
-    "                [--base-url URL] --mets FILE|DIR ... [ID ...]\n"
-    "       ht-pfeat [-Hq] [--all | -F NAME ...] [--width W | --url-template T]\n"
-    "                [--base-url URL] --data-api-json [FILE ...]\n";
+    "       ht-pfeat [-Hq] [--all | -F NAME ...] [--width W|full | --full-size |\n"
+    "                --url-template T] [--base-url URL] [--failed FILE]\n"
+    "                --mets FILE|DIR ... [ID ...]\n"
+    "       ht-pfeat [-Hq] [--all | -F NAME ...] [--width W|full | --full-size |\n"
+    "                --url-template T] [--base-url URL] --data-api-json [FILE ...]\n";
 
 #define HT_DEFAULT_BASE "https://babel.hathitrust.org"
 /* HathiTrust's throttle is private configuration; the reported limit is
  * about 15 requests in 5 minutes, so one request every 20 seconds. */
 #define DEFAULT_RATE (1.0 / 20.0)
+/* The default image width: imgsrv's throttle charges an image its width /
+ * 680 credits (plack-lib/Plack/Middleware/Choke/Requests/Image.pm), so
+ * full size (often 2,000 to 3,500 pixels wide) costs 3 to 5 credits a
+ * page; 1280 pixels, about 200 pixels an inch across an octavo page, shows
+ * an engraving's lines and a caption's words for 1.9 credits. */
+#define DEFAULT_WIDTH 1280
+#define FULL_SIZE (-1L)
 
-enum { O_ALL = CLI_LONG, O_COOKIES, O_DAPI, O_METS, O_TMPL, O_WIDTH };
+enum { O_ALL = CLI_LONG, O_COOKIES, O_DAPI, O_FAILED, O_FULL, O_METS, O_TMPL, O_WIDTH };
 
 static void usage(void);
 
@@ -46,7 +59,9 @@ static const struct cli_opt options[] = {
 	{ "all", O_ALL, CLI_NOARG },
 	{ "cookies", O_COOKIES, CLI_ARG },
 	{ "data-api-json", O_DAPI, CLI_NOARG },
+	{ "failed", O_FAILED, CLI_ARG },
 	{ "feature", 'F', CLI_ARG },
+	{ "full-size", O_FULL, CLI_NOARG },
 	{ "mets", O_METS, CLI_ARG },
 	{ "url-template", O_TMPL, CLI_ARG },
 	{ "width", O_WIDTH, CLI_ARG },
@@ -54,8 +69,16 @@ static const struct cli_opt options[] = {
 };
 
 static const struct cli_spec spec = {
-	usage_text, usage, CLI_QUIET | CLI_HEADER | CLI_NET | CLI_BASE | CLI_RATE, options,
-	NULL, "PLATES_HT_BASE", HT_DEFAULT_BASE, "HathiTrust", DEFAULT_RATE, 1000, 0
+	.usage = usage_text,
+	.help = usage,
+	.shared = CLI_QUIET | CLI_VERBOSE | CLI_HEADER | CLI_NET | CLI_BASE | CLI_RATE |
+	    CLI_PROGRESS,
+	.opts = options,
+	.base_env = "PLATES_HT_BASE",
+	.base_default = HT_DEFAULT_BASE,
+	.base_what = "HathiTrust",
+	.rate_default = DEFAULT_RATE,
+	.rate_max = 1000,
 };
 
 /* The URL template's placeholders (the default URL also has {base}). */
@@ -76,14 +99,28 @@ static struct {
 	int mets_dir;		/* the one --mets is a folder */
 	const char *tmpl_text;
 	struct urltmpl *tmpl;
-	long width;
+	long width;		/* 0: the default; FULL_SIZE */
+	const char *failed_path;
+	struct failfile *failed;
 } opt;
+
+/* How far the run got: for --progress and for an interrupted run. */
+static struct {
+	unsigned long done;	/* volumes answered (rows written, or failed) */
+	unsigned long total;	/* volumes given as operands; 0 if unknown */
+	unsigned long pages;	/* rows written */
+	double start;
+} run;
+
+static volatile sig_atomic_t stop_signal;
 
 /* ---- volumes ---- */
 
 struct vol {
 	struct buf id;
 	struct buf extra;	/* further columns of the input row, raw, each after a TAB */
+	struct buf line;	/* the input line (or operand), for --failed */
+	int failed;		/* something about this volume failed */
 	struct htpages pages;
 };
 
@@ -92,6 +129,7 @@ vol_free(struct vol *v)
 {
 	buf_free(&v->id);
 	buf_free(&v->extra);
+	buf_free(&v->line);
 	htpages_free(&v->pages);
 }
 
@@ -122,6 +160,29 @@ page_row(struct buf *out, const struct vol *v, const struct htpage *p)
 	buf_free(&esc);
 }
 
+/* Something about v failed: the exit status says so. */
+static void
+vol_failed(struct vol *v)
+{
+	v->failed = 1;
+	diag_failed();
+}
+
+/* A volume is over: --failed records it if it failed, else settles it. */
+static void
+vol_end(struct vol *v)
+{
+	run.done++;
+	if (!opt.failed || !v->line.len)
+		return;
+	if (!v->failed) {
+		failfile_done(opt.failed, v->line.s, v->line.len);
+	} else if (failfile_failed(opt.failed, v->line.s, v->line.len) < 0) {
+		diag_warn_errno("--failed %s: cannot record %s", opt.failed_path, v->id.s);
+		diag_failed();
+	}
+}
+
 /* All pages of a volume are in: write its rows.  source names where the
  * pages came from, for messages ("METS", ...). */
 static void
@@ -135,11 +196,11 @@ vol_emit(struct vol *v, const char *source)
 	if (bad) {
 		diag_warn("%s: %lu page%s without a usable seq in %s left out", id, bad,
 		    bad == 1 ? "" : "s", source);
-		diag_failed();
+		vol_failed(v);
 	}
 	if (v->pages.n == 0) {
 		diag_warn("%s: no pages in %s", id, source);
-		diag_failed();
+		vol_failed(v);
 		return;
 	}
 	for (i = 0; i < v->pages.n; i++) {
@@ -152,6 +213,7 @@ vol_emit(struct vol *v, const char *source)
 		}
 	}
 	tsv_put_raw(buf_str(&out), out.len);
+	run.pages += selected;
 	if (tagged == 0) {
 		diag_note("%s: no page features in %s (unknown, not \"no pictures\")", id, source);
 	} else if (selected == 0) {
@@ -222,10 +284,13 @@ next_id(struct idsrc *src, struct vol *v)
 	for (;;) {
 		buf_reset(&v->id);
 		buf_reset(&v->extra);
+		buf_reset(&v->line);
 		buf_add(&v->extra, "", 0);
+		v->failed = 0;
 		if (src->args) {
 			if (src->next >= src->nargs)
 				return 0;
+			buf_adds(&v->line, src->args[src->next]);
 			if (arg_id(&v->id, src->args[src->next++]) == 0)
 				return 1;
 			diag_failed();
@@ -243,6 +308,10 @@ next_id(struct idsrc *src, struct vol *v)
 			continue;
 		}
 		buf_add(&v->extra, x->rest, x->restlen);	/* passed on as they are */
+		buf_add(&v->line, x->line.s, x->line.len);
+		while (v->line.len && (v->line.s[v->line.len - 1] == '\n' ||
+		    v->line.s[v->line.len - 1] == '\r'))
+			v->line.s[--v->line.len] = '\0';
 		return 1;
 	}
 }
@@ -253,8 +322,12 @@ write_header(struct idsrc *src)
 {
 	tsv_put_raw("library\tid\tpage\turl\tfeatures\tpagelabel", 38);
 	if (!src->args && !opt.data_api && !(opt.nmets && !opt.mets_dir) &&
-	    next_row(&src->rows) == IDS_HEADER)
+	    next_row(&src->rows) == IDS_HEADER) {
 		tsv_put_raw(src->rows.rest, src->rows.restlen);
+		if (opt.failed && failfile_header(opt.failed, src->rows.line.s,
+		    strcspn(src->rows.line.s, "\r\n")) < 0)
+			diag_warn_errno("--failed %s: cannot write its header", opt.failed_path);
+	}
 	tsv_end();
 }
 
@@ -298,6 +371,16 @@ mets_read(const char *path, struct htpages *pages, struct buf *objid)
 	return rc;
 }
 
+/* A METS file whose OBJID is not the volume id it was found by or given
+ * with: the rows carry the id, and the message says so. */
+static void
+objid_differs(const struct vol *v, const struct buf *objid)
+{
+	if (objid->len && strcmp(objid->s, v->id.s) != 0)
+		diag_note("%s: the METS OBJID is '%s'; the rows carry %s", v->id.s, objid->s,
+		    v->id.s);
+}
+
 static void
 run_mets_dir(struct idsrc *src)
 {
@@ -306,21 +389,19 @@ run_mets_dir(struct idsrc *src)
 	struct stat st;
 
 	memset(&v, 0, sizeof v);
-	while (next_id(src, &v)) {
+	while (!stop_signal && next_id(src, &v)) {
 		buf_reset(&path);
 		mets_pairtree_path(&path, opt.mets[0], buf_str(&v.id));
 		if (stat(path.s, &st) != 0 && errno == ENOENT) {
 			diag_warn("%s: no METS file %s", v.id.s, path.s);
-			diag_failed();
-			continue;
+			vol_failed(&v);
+		} else if (mets_read(path.s, &v.pages, &objid) < 0) {
+			vol_failed(&v);
+		} else {
+			objid_differs(&v, &objid);
+			vol_emit(&v, "METS");
 		}
-		if (mets_read(path.s, &v.pages, &objid) < 0) {
-			diag_failed();
-			continue;
-		}
-		if (objid.len && strcmp(objid.s, v.id.s) != 0)
-			diag_note("%s: the METS OBJID is '%s'", v.id.s, objid.s);
-		vol_emit(&v, "METS");
+		vol_end(&v);
 	}
 	vol_free(&v);
 	buf_free(&path);
@@ -335,8 +416,7 @@ mets_id(struct vol *v, const char *name, const char *arg, const struct buf *obji
 	if (arg) {
 		if (arg_id(&v->id, arg) < 0)
 			return -1;
-		if (objid->len && strcmp(objid->s, v->id.s) != 0)
-			diag_note("%s: the METS OBJID is '%s'", v->id.s, objid->s);
+		objid_differs(v, objid);
 	} else if (objid->len && htid_valid(objid->s, objid->len)) {
 		buf_add(&v->id, objid->s, objid->len);
 	} else {
@@ -462,15 +542,108 @@ meta_done(void *arg, const struct http_result *r)
 		diag_warn("%s: %s: line %lu: %s%s%s%s", id, m->url, imgsrv_error_line(m->rd),
 		    imgsrv_error(m->rd), odd_ct ? " (Content-Type " : "", odd_ct ? ct : "",
 		    odd_ct ? ")" : "");
+	else if (r->status == 500 && r->outcome == HTTP_GAVE_UP)
+		/* imgsrv dies on an id it has no volume for (SRV/Prolog.pm), and
+		 * that is a 500: asked twice, it is an answer */
+		diag_warn("%s: unknown volume id or server error: %s: %s", id, m->url, r->error);
 	else if (r->outcome == HTTP_FAILED && r->status == 404)
-		diag_warn("%s: unknown or suppressed volume (%s: %s)", id, m->url, r->error);
+		/* imgsrv's only 404 is for a suppressed volume (with a JPEG body:
+		 * the status says it, whatever the Content-Type) */
+		diag_warn("%s: suppressed volume, not served: %s: %s", id, m->url, r->error);
 	else
 		diag_warn("%s: %s: %s", id, m->url, r->error);
-	diag_failed();
+	vol_failed(m->v);
 	if (r->outcome == HTTP_BLOCKED) {
 		m->blocked = 1;
 		report_blocked(m->url);
 	}
+}
+
+/* --progress: volumes done (of how many), pages found, the throttle's
+ * wait, and the time left. */
+static void
+show_progress(struct http *h, int force)
+{
+	char eta[32], wait[64] = "";
+	double el = clock_now() - run.start, w;
+
+	if (!progress_enabled())
+		return;
+	if (h && (w = http_throttle_wait(h)) >= 1)
+		snprintf(wait, sizeof wait, ", throttle %s", progress_duration(w, eta, sizeof eta));
+	if (run.total && run.done && run.done < run.total)
+		progress_show(force, "%lu of %lu volumes, %lu pages%s, ETA %s", run.done, run.total,
+		    run.pages, wait, progress_duration(el / (double)run.done *
+		    (double)(run.total - run.done), eta, sizeof eta));
+	else if (run.total)
+		progress_show(force, "%lu of %lu volumes, %lu pages%s", run.done, run.total,
+		    run.pages, wait);
+	else
+		progress_show(force, "%lu volumes, %lu pages%s", run.done, run.pages, wait);
+}
+
+static void
+on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+/* Ctrl-C and the like end the run at the next volume (a second one ends it
+ * at once). */
+static void
+catch_signals(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa, was;
+	size_t i;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sa.sa_flags = (int)SA_RESETHAND;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+		if (sigaction(sigs[i], NULL, &was) == 0 && was.sa_handler != SIG_IGN)
+			sigaction(sigs[i], &sa, NULL);
+}
+
+/* An interrupted run: the volume under way (v, if any) and, with
+ * operands, those not begun go to --failed; say how far the run got; die
+ * of the signal. */
+static void
+interrupted(struct idsrc *src, struct vol *v)
+{
+	unsigned long left = 0, line = src->rows.lineno;
+	int sig = (int)stop_signal;
+
+	progress_clear();
+	tsv_flush();
+	if (opt.failed) {
+		if (v->line.len && failfile_failed(opt.failed, v->line.s, v->line.len) == 0)
+			left++;
+		while (src->args && src->next < src->nargs) {
+			const char *a = src->args[src->next++];
+			if (failfile_failed(opt.failed, a, strlen(a)) == 0)
+				left++;
+		}
+		if (failfile_close(opt.failed) < 0)
+			diag_warn_errno("--failed %s", opt.failed_path);
+		opt.failed = NULL;
+	}
+	if (!v->line.len)
+		line++;		/* between volumes: the next line is the first not done */
+	if (src->args && left)
+		diag_warn("interrupted: %lu of %lu volumes done; rerun to continue (those not "
+		    "done are in %s: ht-pfeat --failed %s < %s)", run.done, run.total,
+		    opt.failed_path, opt.failed_path, opt.failed_path);
+	else if (src->args)
+		diag_warn("interrupted: %lu of %lu volumes done; rerun to continue", run.done,
+		    run.total);
+	else
+		diag_warn("interrupted: %lu volumes done; rerun from input line %lu to continue%s%s%s",
+		    run.done, line, left ? " (its volume is in " : "", left ? opt.failed_path : "",
+		    left ? ")" : "");
+	signal(sig, SIG_DFL);
+	raise(sig);
 }
 
 static void
@@ -486,15 +659,19 @@ run_imgsrv(struct idsrc *src)
 	ho.cookie_file = opt.cookies;
 	ho.max_total = 1;
 	h = http_new(&ho);
-	/* one connection to HathiTrust, at the chosen rate */
+	/* one connection to HathiTrust, at the chosen rate; an imgsrv 500 is
+	 * an unknown id far more often than a fault: asked once more, then
+	 * reported */
 	http_host_limit(h, opt.cli.base, 1, opt.cli.rate, 1);
+	http_host_retry_500(h, opt.cli.base, 1);
 	memset(&v, 0, sizeof v);
 	memset(&m, 0, sizeof m);
 	m.v = &v;
 	m.rd = imgsrv_new(&v.pages);
 	m.body.js = imgsrv_stream(m.rd);
 	m.body.restart = meta_restart;
-	while (!m.blocked && next_id(src, &v)) {
+	show_progress(h, 1);
+	while (!m.blocked && !stop_signal && next_id(src, &v)) {
 		buf_reset(&url);
 		buf_printf(&url, "%s/cgi/imgsrv/meta?id=", opt.cli.base);
 		http_escape(&url, v.id.s, v.id.len);
@@ -502,8 +679,20 @@ run_imgsrv(struct idsrc *src)
 		m.body.failed = 0;
 		imgsrv_begin(m.rd);
 		http_get(h, url.s, &cb, &m);
-		http_drain(h);	/* one volume at a time: rows stay in input order */
+		/* one volume at a time: rows stay in input order */
+		while (!stop_signal && http_run(h, 1000))
+			show_progress(h, 0);
+		if (http_pending(h) == 0) {	/* answered (a signal may come after) */
+			vol_end(&v);
+			buf_reset(&v.line);
+		}
+		if (stop_signal)
+			interrupted(src, &v);
+		show_progress(h, 1);
 	}
+	if (stop_signal)
+		interrupted(src, &v);	/* between volumes: none under way */
+	progress_clear();
 	if (m.blocked && next_id(src, &v))
 		diag_warn("stopped: the remaining volumes were not asked for");
 	http_free(h);
@@ -547,6 +736,12 @@ on_option(void *arg, int key, const char *val)
 	case O_DAPI:
 		opt.data_api = 1;
 		break;
+	case O_FAILED:
+		opt.failed_path = val;
+		break;
+	case O_FULL:
+		opt.width = FULL_SIZE;
+		break;
 	case 'F':
 		add_features(val);
 		break;
@@ -558,7 +753,8 @@ on_option(void *arg, int key, const char *val)
 		opt.tmpl_text = val;
 		break;
 	case O_WIDTH:
-		opt.width = cli_long(&spec, "--width", val, 1, 100000);
+		opt.width = strcmp(val, "full") == 0 ? FULL_SIZE :
+		    cli_long(&spec, "--width", val, 1, 100000);
 		break;
 	}
 }
@@ -577,10 +773,10 @@ make_template(void)
 			cli_usage_error(&spec, "--url-template: no {seq} in '%s'", opt.tmpl_text);
 	} else {
 		buf_adds(&t, "{base}/cgi/imgsrv/image?id={id}&seq={seq}&format=image/jpeg");
-		if (opt.width)
-			buf_printf(&t, "&width=%ld", opt.width);
-		else
+		if (opt.width == FULL_SIZE)
 			buf_adds(&t, "&size=full");
+		else
+			buf_printf(&t, "&width=%ld", opt.width ? opt.width : DEFAULT_WIDTH);
 		opt.tmpl = urltmpl_new(t.s, default_names, &err);
 	}
 	buf_free(&t);
@@ -619,12 +815,15 @@ check_options(int nids)
 	if (opt.all && opt.nfeatures)
 		cli_usage_error(&spec, "--all and -F exclude each other");
 	if (opt.width && opt.tmpl_text)
-		cli_usage_error(&spec, "--width and --url-template exclude each other");
+		cli_usage_error(&spec, "--width or --full-size and --url-template exclude each other");
 	make_template();
 	if (opt.data_api && opt.nmets)
 		cli_usage_error(&spec, "--mets and --data-api-json exclude each other");
 	if (opt.nmets)
 		check_mets(nids);
+	if (opt.failed_path && (opt.data_api || (opt.nmets && !opt.mets_dir)))
+		cli_usage_error(&spec, "--failed goes with volume ids, not with %s",
+		    opt.data_api ? "--data-api-json" : "--mets FILE");
 	if (opt.cookies) {
 		if (!(f = fopen(opt.cookies, "r")))
 			cli_usage_error(&spec, "--cookies %s: %s", opt.cookies, strerror(errno));
@@ -647,19 +846,27 @@ usage(void)
 	    "                         else " HT_DEFAULT_BASE ")\n"
 	    "      --cookies FILE     send cookies from this Netscape cookie file\n"
 	    "      --data-api-json    operands are archived Data API volume/meta JSON\n"
+	    "      --failed FILE      keep the lines of the volumes that failed in FILE;\n"
+	    "                         ht-pfeat --failed FILE < FILE reruns them\n"
 	    "  -F, --feature NAME     pages tagged NAME (repeatable; default\n"
 	    "                         IMAGE_ON_PAGE)\n"
+	    "      --full-size        image URLs for full size (--width full): dearest\n"
 	    "  -H, --header           input has a header row; write one\n"
 	    "  -h, --help             this help\n"
 	    "      --mets FILE|DIR    read METS files, or find them in the pairtree\n"
 	    "                         folders of DIR (DIR/ns/pairtree_root/...)\n"
-	    "  -q, --quiet            no informational messages\n"
-	    "      --rate N/s|N/min   imgsrv request rate (default 3/min)\n"
+	    "      --no-progress      never show progress\n"
+	    "      --progress         show progress on stderr (default: on a terminal)\n"
+	    "  -q, --quiet            no informational messages, no progress\n"
+	    "      --rate N/s|N/min   imgsrv request rate (default 3/min; 0: no limit but\n"
+	    "                         the budget imgsrv reports)\n"
 	    "      --retries N        retries per request (default 5)\n"
 	    "      --retry-delay MS   first retry delay (default 1000)\n"
 	    "      --timeout SECS     give up on a request after SECS\n"
 	    "      --url-template T   image URL with {id}, {rawid} and {seq}\n"
-	    "      --width W          ask for images W pixels wide, not full size\n"
+	    "  -v, --verbose          libcurl's own words after a transfer error\n"
+	    "      --width W|full     image URLs for W pixels wide (default 1280), or\n"
+	    "                         full size\n"
 	    "  -V, --version          version\n"
 	    "\nSee ht-pfeat(1) and plates(7).\n");
 }
@@ -682,6 +889,12 @@ main(int argc, char **argv)
 		src.nargs = argc - i;
 	}
 	ids_open(&src.rows, NULL, 0, opt.cli.header, header_words);
+	if (opt.failed_path && !(opt.failed = failfile_open(opt.failed_path, 1, NULL)))
+		diag_die_errno(DIAG_FAIL, "--failed %s", opt.failed_path);
+	progress_init(opt.cli.quiet || opt.data_api || opt.nmets ? 0 : opt.cli.progress);
+	run.total = src.args ? (unsigned long)src.nargs : 0;
+	run.start = clock_now();
+	catch_signals();
 	if (opt.cli.header)
 		write_header(&src);
 	if (opt.data_api)
@@ -694,6 +907,16 @@ main(int argc, char **argv)
 		run_imgsrv(&src);
 
 	ids_close(&src.rows);
+	if (opt.failed) {
+		unsigned long n = failfile_count(opt.failed);
+		if (failfile_close(opt.failed) < 0) {
+			diag_warn_errno("--failed %s", opt.failed_path);
+			diag_failed();
+		} else if (n) {
+			diag_note("%lu volume%s failed; ht-pfeat --failed %s < %s reruns %s", n,
+			    n == 1 ? "" : "s", opt.failed_path, opt.failed_path, n == 1 ? "it" : "them");
+		}
+	}
 	for (k = 0; k < opt.nfeatures; k++)
 		free(opt.features[k]);
 	free(opt.features);

@@ -71,6 +71,7 @@ printf '{"dir":"/1/items/known","metadata":{"identifier":"known","title":"Known"
 	>"$root/ia/metadata/known.json"
 printf 'hello\n' >"$root/ia/download/known/a.txt"
 printf 'mdp.39015000000001\n' >"$root/ht/restricted.txt"
+printf 'mdp.39015000000003\n' >"$root/ht/suppressed.txt"
 cat >"$root/ht/mets/ark+=13960=t5v69h717.mets.xml" <<'EOF'
 <?xml version="1.0"?>
 <METS:mets xmlns:METS="http://www.loc.gov/METS/" OBJID="loc.ark:/13960/t5v69h717">
@@ -390,15 +391,33 @@ check "download from an access-restricted item (boolean true): 403" '[ "$code" =
 get "/cgi/imgsrv/meta?id=loc.ark%3A%2F13960%2Ft5v69h717"
 py='i = d["items"]; sys.exit(not (d["total_items"] == 2 and
     i[0]["features"] == ["RIGHT", "COVER", "FUDGED"] and i[0]["page_num"] == 1 and
-    "page_num" not in i[1] and i[1]["seq"] == 2 and i[1]["id"] == "loc.ark:/13960/t5v69h717"))'
-check "HT meta built from METS" \
+    i[1]["page_num"] is None and i[1]["seq"] == 2 and i[1]["id"] == "loc.ark:/13960/t5v69h717"))'
+check "HT meta built from METS (page_num null without an ORDERLABEL)" \
 	'[ "$code" = 200 ] && json "$py" &&
 	 [ "$(hdr Content-Type)" = "application/javascript; charset=utf-8" ]'
+check "HT meta: X-Choke headers (Max, no Debt of 0)" \
+	'[ "$(hdr X-Choke-Max)" = 1000 ] && [ "$(hdr X-Choke-Allowed)" = 1 ] &&
+	 [ "$(hdr X-Choke)" = requests ] && ! grep -qi "^X-Choke-Delta: 0" "$tmp/hdr"'
 get "/cgi/imgsrv/meta?id=mdp.39015000000002"
 check "HT meta from a METS named by the local part" \
 	'[ "$code" = 200 ] && json "sys.exit(d[\"total_items\"] != 2)"'
 get "/cgi/imgsrv/meta?id=mdp.0000;start=0"
-check "HT meta unknown id: 404" '[ "$code" = 404 ]'
+check "HT meta unknown id: 500, HTML, no X-Choke" \
+	'[ "$code" = 500 ] && [ "$(hdr Content-Type)" = text/html ] && [ -z "$(hdr X-Choke-Max)" ]'
+get "/cgi/imgsrv/meta?id=mdp.39015000000003"
+check "HT meta suppressed id: 404 with a JPEG" \
+	'[ "$code" = 404 ] && [ "$(hdr Content-Type)" = image/jpeg ]'
+get "/cgi/imgsrv/image?id=loc.ark%3A%2F13960%2Ft5v69h717&seq=99&width=340"
+check "HT image seq above the last: the last page, 200" \
+	'[ "$code" = 200 ] && [ "$(hdr X-Image-Label)" = "loc.ark:/13960/t5v69h717 seq 2" ] &&
+	 [ "$(hdr Content-Disposition)" = "inline; filename=loc.ark__13960_t5v69h717-seq_2.jpg" ] &&
+	 [ "$(hdr X-Choke)" = image ]'
+get "/cgi/imgsrv/image?id=mdp.39015000000002&seq=0"
+check "HT image seq 0: the first page" '[ "$code" = 200 ] &&
+	 [ "$(hdr Content-Disposition)" = "inline; filename=mdp.39015000000002-seq_1.jpg" ]'
+get "/cgi/imgsrv/image?id=mdp.39015000000002&seq=x"
+check "HT image seq not a number: page 1 (no TITLE, no contents)" '[ "$code" = 200 ] &&
+	 [ "$(hdr Content-Disposition)" = "inline; filename=mdp.39015000000002-seq_1.jpg" ]'
 get "/cgi/imgsrv/image?id=loc.ark%3A%2F13960%2Ft5v69h717;seq=2;format=image/jpeg"
 check "HT image: JPEG, access allow" \
 	'[ "$code" = 200 ] && [ "$(hdr Content-Type)" = image/jpeg ] &&
@@ -409,7 +428,7 @@ check "HT image restricted: 200 SVG, access deny" \
 	'[ "$code" = 200 ] && [ "$(hdr Content-Type)" = image/svg+xml ] &&
 	 [ "$(hdr X-HathiTrust-Access)" = deny ]'
 get "/cgi/imgsrv/image?id=mdp.0000&seq=1"
-check "HT image unknown id: 404" '[ "$code" = 404 ]'
+check "HT image unknown id: 500" '[ "$code" = 500 ]'
 get /nothing/here
 check "anything else: 404" '[ "$code" = 404 ]'
 
