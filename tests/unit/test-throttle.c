@@ -41,6 +41,34 @@ main(void)
 	w = throttle_take(t, "http://c:80", 0, 1, 0, 1);
 	ok(w > 98 && w <= 101, "a pause set by one opener holds for the other (%.1f s)", w);
 
+	/* a server's reported budget (choke.h), shared: what one opener
+	 * learned, the other paces by */
+	{
+		struct choke c1, c2;
+		struct choke_report r;
+		double now = (double)time(NULL);
+
+		memset(&c1, 0, sizeof c1);
+		memset(&c2, 0, sizeof c2);
+		memset(&r, 0, sizeof r);
+		choke_header(&r, "Max", "5");
+		choke_header(&r, "Debt", "3");
+		choke_header(&r, "Credit", "0.01");
+		choke_header(&r, "Delta", "1");
+		choke_learn(&c1, &r, 1, 0, now);
+		is_int(throttle_choke(t, "http://e:80/image", &c1, 0) == 0, 1,
+		    "a report published (nothing taken)");
+		w = throttle_choke(u, "http://e:80/image", &c2, 1);
+		ok(c2.known && c2.max == 5 && c2.rate > 0.0099 && c2.rate < 0.0101,
+		    "the other opener learns the budget and the rate");
+		ok(w > 90, "debt 4 of 5: a request of cost 1 waits for the credit (%.0f s)", w);
+		memset(&c2, 0, sizeof c2);
+		is_int(throttle_choke(u, "http://f:80/image", &c2, 1) == 0, 1,
+		    "another bucket, unknown: nothing to wait for");
+		is_int(throttle_take(t, "http://e:80", 0, 1, 0, 1) == 0, 1,
+		    "the budget's line does not disturb the host's bucket");
+	}
+
 	/* children in other processes: 4 x 10 takes at 5/s, burst 1, no waiting:
 	 * only one take in all can be granted at once */
 	for (i = 0; i < 4; i++) {
