@@ -3,7 +3,7 @@
  * What lies between members (zero padding, the next member's magic, or
  * garbage) is looked at here, the same way for both libraries; a member
  * itself (header, deflate data, CRC and length) is the library's.  Their
- * errors are sorted into four messages of ours, so a damaged file reads
+ * errors are turned into one message of ours, so a damaged file reads
  * the same whichever library the build has. */
 #include "gunzip.h"
 
@@ -17,14 +17,17 @@
 #include "diag.h"
 #include "xmem.h"
 
-#define E_HEADER	"invalid gzip header (not gzip, or damaged)"
-#define E_DATA		"invalid compressed data (damaged gzip file?)"
-#define E_CHECK		"gzip data fails its CRC or length check (damaged file?)"
+/* One message for a bad header, bad compressed data and a CRC or length
+ * that does not match: the libraries do not always tell these apart in
+ * the same way (ISA-L takes some broken Huffman tables that zlib refuses,
+ * and the CRC then fails). */
+#define E_DATA		"damaged gzip data (a bad header, compressed data or CRC)"
 #define E_GARBAGE	"trailing garbage after gzip data"
 
 struct gunzip {
 	int lib;
 	int in_member;		/* inside a member: its end not seen yet */
+	int hdr;		/* bytes of its header checked here */
 	const char *err;	/* an error found */
 	const unsigned char *next_in;
 	size_t avail_in;
@@ -34,43 +37,6 @@ struct gunzip {
 	struct inflate_state *st;
 #endif
 };
-
-/* zlib's own words, sorted into ours (zlib 1.2 and 1.3 inflate.c). */
-static const char *
-zlib_error(const z_stream *z)
-{
-	static const char *const check[] = {
-		"incorrect data check", "incorrect length check", "header crc mismatch"
-	}, *const header[] = {
-		"incorrect header check", "unknown compression method",
-		"unknown header flags set", "invalid window size"
-	};
-	size_t i;
-
-	for (i = 0; z->msg && i < sizeof check / sizeof check[0]; i++)
-		if (strcmp(z->msg, check[i]) == 0)
-			return E_CHECK;
-	for (i = 0; z->msg && i < sizeof header / sizeof header[0]; i++)
-		if (strcmp(z->msg, header[i]) == 0)
-			return E_HEADER;
-	return E_DATA;
-}
-
-#ifdef PLATES_ISAL
-static const char *
-isal_error(int r)
-{
-	switch (r) {
-	case ISAL_INVALID_WRAPPER:
-	case ISAL_UNSUPPORTED_METHOD:
-		return E_HEADER;
-	case ISAL_INCORRECT_CHECKSUM:
-		return E_CHECK;
-	default:
-		return E_DATA;
-	}
-}
-#endif
 
 struct gunzip *
 gunzip_new_lib(int lib)
@@ -175,6 +141,26 @@ next_member(struct gunzip *g)
 	return 1;
 }
 
+/* The first four bytes of a member, checked here the same way for both
+ * libraries (ISA-L passes over the flags that must be zero): the magic,
+ * deflate, no reserved flag; 0 ok, -1 error. */
+static int
+check_header(struct gunzip *g)
+{
+	size_t i;
+	unsigned char c;
+
+	for (i = 0; g->hdr < 4 && i < g->avail_in; i++, g->hdr++) {
+		c = g->next_in[i];
+		if ((g->hdr == 1 && c != 0x8b) || (g->hdr == 2 && c != 8) ||
+		    (g->hdr == 3 && (c & 0xe0) != 0)) {
+			g->err = E_DATA;
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* zlib: inflate into out; the bytes made (the error, if any, in g->err). */
 static size_t
 run_zlib(struct gunzip *g, unsigned char *out, size_t outlen)
@@ -189,8 +175,9 @@ run_zlib(struct gunzip *g, unsigned char *out, size_t outlen)
 				break;
 			inflateReset(&g->z);
 			g->in_member = 1;
+			g->hdr = 0;
 		}
-		if (g->avail_in == 0)
+		if (g->avail_in == 0 || check_header(g) < 0)
 			break;
 		g->z.next_in = (unsigned char *)g->next_in;
 		g->z.avail_in = g->avail_in > (uInt)-1 ? (uInt)-1 : (uInt)g->avail_in;
@@ -204,7 +191,7 @@ run_zlib(struct gunzip *g, unsigned char *out, size_t outlen)
 		} else if (r == Z_BUF_ERROR) {
 			break;
 		} else if (r != Z_OK) {
-			g->err = zlib_error(&g->z);
+			g->err = E_DATA;
 			break;
 		}
 	}
@@ -231,7 +218,10 @@ run_isal(struct gunzip *g, unsigned char *out, size_t outlen)
 			isal_inflate_reset(st);
 			st->crc_flag = ISAL_GZIP;
 			g->in_member = 1;
+			g->hdr = 0;
 		}
+		if (check_header(g) < 0)
+			break;
 		st->next_in = (uint8_t *)g->next_in;
 		st->avail_in = g->avail_in > UINT32_MAX ? UINT32_MAX : (uint32_t)g->avail_in;
 		in0 = st->avail_in;
@@ -241,7 +231,7 @@ run_isal(struct gunzip *g, unsigned char *out, size_t outlen)
 		g->next_in = st->next_in;
 		g->avail_in = g->avail_in - in0 + st->avail_in;
 		if (r < 0) {
-			g->err = isal_error(r);
+			g->err = E_DATA;
 			break;
 		}
 		if (st->block_state == ISAL_BLOCK_FINISH) {
