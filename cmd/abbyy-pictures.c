@@ -667,12 +667,12 @@ scan_file(const char *path)
 		summary(&b, s);
 		diag_note("%s: %s: %s", io_name(in), ocr_scan_system(s) ? ocr_scan_system(s) : "OCR",
 		    buf_str(&b));
-		/* the two threads: is either waiting on the other? */
+	}
+	if (getenv("PLATES_THREAD_TIMES"))	/* is either thread waiting on the other? */
 		diag_note("%s: %s%s%s: %.2f s busy, %.2f s waiting for room; scan: %.2f s busy, "
 		    "%.2f s waiting for input", io_name(in), io_is_gzip(in) ? "read and inflate (" : "read",
 		    io_is_gzip(in) ? gunzip_library() : "", io_is_gzip(in) ? ")" : "", times.read_busy,
 		    times.read_wait, times.take_busy, times.take_wait);
-	}
 	ocr_scan_free(s);
 	sink_free(&k);
 	record_operand(path, before);
