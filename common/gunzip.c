@@ -35,6 +35,8 @@ struct gunzip {
 	int z_live;		/* inflateInit2 done */
 #ifdef PLATES_ISAL
 	struct inflate_state *st;
+	struct isal_gzip_header gzh;	/* no buffers: name, comment, extra passed over */
+	int gzh_done;		/* the member's header read */
 #endif
 };
 
@@ -51,7 +53,9 @@ gunzip_new_lib(int lib)
 	g->lib = lib;
 #ifdef PLATES_ISAL
 	if (lib == GUNZIP_ISAL) {
-		g->st = xmalloc(sizeof *g->st);
+		/* zeroed: a damaged stream may reach table entries its own
+		 * header never set, which must not read what the heap held */
+		g->st = xcalloc(1, sizeof *g->st);
 		isal_inflate_init(g->st);
 		return g;
 	}
@@ -199,9 +203,13 @@ run_zlib(struct gunzip *g, unsigned char *out, size_t outlen)
 }
 
 #ifdef PLATES_ISAL
-/* ISA-L: the same.  isal_inflate keeps bytes of its own (a partial symbol,
- * output that did not fit), so it is called while a member is open even
- * with no input left, until it makes nothing more. */
+/* ISA-L: the same.  A member's header is read here with a header record
+ * of our own (isal_inflate's own reading of it, with ISAL_GZIP, leaves
+ * parts of its record unset in 2.30), then the deflate data and the
+ * trailer, whose CRC and length ISA-L checks.  isal_inflate keeps bytes
+ * of its own (a partial symbol, output that did not fit), so it is called
+ * while a member is open even with no input left, until it makes
+ * nothing more. */
 static size_t
 run_isal(struct gunzip *g, unsigned char *out, size_t outlen)
 {
@@ -216,7 +224,9 @@ run_isal(struct gunzip *g, unsigned char *out, size_t outlen)
 			if (next_member(g) <= 0)
 				break;
 			isal_inflate_reset(st);
-			st->crc_flag = ISAL_GZIP;
+			st->crc_flag = ISAL_GZIP_NO_HDR_VER;
+			isal_gzip_header_init(&g->gzh);
+			g->gzh_done = 0;
 			g->in_member = 1;
 			g->hdr = 0;
 		}
@@ -226,21 +236,29 @@ run_isal(struct gunzip *g, unsigned char *out, size_t outlen)
 		st->avail_in = g->avail_in > UINT32_MAX ? UINT32_MAX : (uint32_t)g->avail_in;
 		in0 = st->avail_in;
 		out0 = st->avail_out;
+		if (!g->gzh_done) {
+			r = isal_read_gzip_header(st, &g->gzh);
+			g->next_in = st->next_in;
+			g->avail_in = g->avail_in - in0 + st->avail_in;
+			if (r == ISAL_DECOMP_OK) {
+				g->gzh_done = 1;
+				continue;
+			}
+			if (r != ISAL_END_INPUT)
+				g->err = E_DATA;
+			break;	/* an error, or the header goes on */
+		}
 		r = isal_inflate(st);
 		/* at a member's end, bytes read ahead are given back */
 		g->next_in = st->next_in;
 		g->avail_in = g->avail_in - in0 + st->avail_in;
-		if (r < 0) {
+		if (r < 0 || r == ISAL_NEED_DICT) {
 			g->err = E_DATA;
 			break;
 		}
 		if (st->block_state == ISAL_BLOCK_FINISH) {
 			g->in_member = 0;
 			continue;
-		}
-		if (r == ISAL_NEED_DICT) {
-			g->err = E_DATA;
-			break;
 		}
 		if (st->avail_in == in0 && st->avail_out == out0)
 			break;	/* it wants more input */

@@ -14,17 +14,30 @@
 #include "diag.h"
 #include "gunzip.h"
 
-/* gzip-compress p, appending a member to out. */
+/* gzip-compress p, appending a member to out; with a header that has a
+ * name, a comment, an extra field and its own CRC when full_header. */
 static void
-gz(struct buf *out, const void *p, size_t n, int level)
+gz_member(struct buf *out, const void *p, size_t n, int level, int full_header)
 {
 	z_stream z;
+	gz_header h;
 	unsigned char chunk[16384];
+	static unsigned char extra[] = "XY\004\000abcd";
 	int r;
 
 	memset(&z, 0, sizeof z);
 	if (deflateInit2(&z, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
 		diag_die(99, "deflateInit2");
+	if (full_header) {
+		memset(&h, 0, sizeof h);
+		h.name = (unsigned char *)"sample_full_20230101.txt";
+		h.comment = (unsigned char *)"a comment that runs on for a while, longer than a piece";
+		h.extra = extra;
+		h.extra_len = sizeof extra - 1;
+		h.hcrc = 1;
+		if (deflateSetHeader(&z, &h) != Z_OK)
+			diag_die(99, "deflateSetHeader");
+	}
 	z.next_in = (unsigned char *)(size_t)p;
 	z.avail_in = (uInt)n;
 	do {
@@ -36,6 +49,12 @@ gz(struct buf *out, const void *p, size_t n, int level)
 		buf_add(out, chunk, sizeof chunk - z.avail_out);
 	} while (r != Z_STREAM_END);
 	deflateEnd(&z);
+}
+
+static void
+gz(struct buf *out, const void *p, size_t n, int level)
+{
+	gz_member(out, p, n, level, 0);
 }
 
 /* What a stream gave: its bytes, then "ok", "truncated" or the error. */
@@ -123,7 +142,8 @@ int
 main(void)
 {
 	struct buf text = BUF_INIT, z = BUF_INIT, d = BUF_INIT, res = BUF_INIT, want = BUF_INIT;
-	size_t i, bad_cut = 0, bad_flip = 0, nflip = 0;
+	size_t i, bad_cut = 0, bad_flip = 0, nflip = 0, bad_hdr = 0;
+	struct buf z2 = BUF_INIT;
 	unsigned long x = 1;
 	char line[80];
 	struct gunzip *g;
@@ -165,6 +185,24 @@ main(void)
 	gz(&d, text.s + 2000, text.len - 2000, 9);
 	ok(same_everywhere(d.s, d.len, &res, "members"), "members: the same everywhere");
 	ok(res.len == want.len && memcmp(res.s, want.s, want.len) == 0, "members: the text whole");
+
+	/* headers with a name, a comment, an extra field and a header CRC, as
+	 * gzip and others write them, whole and in pieces */
+	buf_reset(&d);
+	gz_member(&d, text.s, 1000, 6, 1);
+	gz_member(&d, text.s + 1000, text.len - 1000, 6, 1);
+	ok(same_everywhere(d.s, d.len, &res, "full headers"), "full headers: the same everywhere");
+	ok(res.len == want.len && memcmp(res.s, want.s, want.len) == 0, "full headers: the text whole");
+	buf_reset(&z2);
+	gz_member(&z2, text.s, 100, 6, 1);
+	for (i = 10; i < 120; i++) {	/* a byte of the header changed */
+		buf_reset(&d);
+		buf_add(&d, z2.s, z2.len);
+		d.s[i] ^= 0x20;
+		if (!same_how(d.s, d.len, &res, "header changed", 1) && bad_hdr++ < 3)
+			diag_warn("header byte %zu changed: differs", i);
+	}
+	is_int((long)bad_hdr, 0, "a header byte changed: the same message everywhere");
 
 	/* garbage after a member */
 	buf_reset(&d);
@@ -232,5 +270,6 @@ main(void)
 	buf_free(&d);
 	buf_free(&res);
 	buf_free(&want);
+	buf_free(&z2);
 	return tap_done();
 }
