@@ -609,18 +609,10 @@ elide_run(struct abbyy_pf *e, const unsigned char *p, size_t n, struct buf *out)
 			c = i > 0 ? p[i - 1] : e->prev;
 			e->holding = e->depth > 0 && e->depth < ELIDE_DEPTH && c < 0x80;
 			if (e->holding) {
-				size_t mark, j = i;
+				size_t mark;
 				long k;
 
-				/* blanks in text before the '<' (back to the '>' that
-				 * ended the markup before them, or to text): only their
-				 * LF bytes go on; the parser has no use for the rest */
-				while (j > run && is_blank(p[j - 1]))
-					j--;
-				buf_add(out, p + run, j - run);
-				for (; j < i; j++)
-					if (p[j] == '\n')
-						buf_addc(out, '\n');
+				buf_add(out, p + run, i - run);
 				run = i;
 				mark = out->len;
 				if ((k = quick(e, p + i, p + n, out)) > 0) {
