@@ -100,6 +100,7 @@ fuzz-deps:
 	@scripts/deps clang libclang-rt-14-dev
 
 bench: deps all
+	@$(MAKE) --no-print-directory ISAL=0 tools
 	@scripts/bench
 
 demo: deps
