@@ -21,7 +21,7 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -pthread
 # header finds it, by zlib otherwise; `make ISAL=0` builds with zlib alone
 # (into build-zlib/ and bin-zlib/).
 ISAL_FOUND := $(shell pkg-config --exists libisal 2>/dev/null && echo 1 || \
-    { printf '\043include <isa-l.h>\n' | $${CC:-cc} -E -x c - >/dev/null 2>&1 && echo 1; } || echo 0)
+    { printf '\043include <isa-l.h>\n' | $(CC) -E -x c - >/dev/null 2>&1 && echo 1; } || echo 0)
 ifneq ($(ISAL),0)
 ifeq ($(ISAL_FOUND),1)
 PKG_CFLAGS += -DPLATES_ISAL $(shell pkg-config --cflags libisal 2>/dev/null)
