@@ -17,6 +17,17 @@ FUZZERS  = $(basename $(notdir $(wildcard tests/fuzz/fuzz-*.c)))
 PKGS    = libcurl yajl zlib libxml-2.0
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -pthread
+# gzip is inflated by ISA-L (Debian's libisal-dev) when pkg-config or its
+# header finds it, by zlib otherwise; `make ISAL=0` builds with zlib alone
+# (into build-zlib/ and bin-zlib/).
+ISAL_FOUND := $(shell pkg-config --exists libisal 2>/dev/null && echo 1 || \
+    { printf '\043include <isa-l.h>\n' | $(CC) -E -x c - >/dev/null 2>&1 && echo 1; } || echo 0)
+ifneq ($(ISAL),0)
+ifeq ($(ISAL_FOUND),1)
+PKG_CFLAGS += -DPLATES_ISAL $(shell pkg-config --cflags libisal 2>/dev/null)
+PKG_LIBS   += $(or $(shell pkg-config --libs libisal 2>/dev/null),-lisal)
+endif
+endif
 
 CC      ?= cc
 OPT     ?= -O2
@@ -31,8 +42,8 @@ ALL_CFLAGS = $(WARN) $(DEFS) $(CFLAGS) $(SAN) -Icommon -Icommon/readers $(PKG_CF
 ALL_LDFLAGS = $(SAN) $(LDFLAGS)
 
 # Sanitized objects live apart, so switching SANITIZE never mixes builds.
-B = build$(if $(SAN),-san)
-BIN = bin$(if $(SAN),-san)
+B = build$(if $(SAN),-san)$(if $(filter 0,$(ISAL)),-zlib)
+BIN = bin$(if $(SAN),-san)$(if $(filter 0,$(ISAL)),-zlib)
 
 .PHONY: all tools tests check unit lint bench demo fuzz fuzz-deps clean install uninstall help deps
 .PHONY: replica
@@ -89,6 +100,7 @@ fuzz-deps:
 	@scripts/deps clang libclang-rt-14-dev
 
 bench: deps all
+	@$(MAKE) --no-print-directory ISAL=0 tools
 	@scripts/bench
 
 demo: deps

@@ -27,6 +27,7 @@
 #include "io.h"
 #include "ocr.h"
 #include "readahead.h"
+#include "gunzip.h"
 #include "tsv.h"
 #include "urltmpl.h"
 #include "xmem.h"
@@ -603,6 +604,7 @@ scan_file(const char *path)
 	struct buf rows = BUF_INIT, b = BUF_INIT, msgs = BUF_INIT;
 	struct ocr_scan *s;
 	struct readahead *ra;
+	struct readahead_times times;
 	struct sink k;
 	const char *p, *err;
 	unsigned long line;
@@ -654,6 +656,7 @@ scan_file(const char *path)
 	else
 		ocr_scan_end(s);	/* after a failure: the pages still held */
 	put_rows(rows.s, rows.len, 1);
+	readahead_times(ra, &times);
 	readahead_stop(ra);
 	if ((err = ocr_scan_error(s, &line)) != NULL) {
 		diag_data(io_name(in), line, "%s", err);
@@ -665,6 +668,11 @@ scan_file(const char *path)
 		diag_note("%s: %s: %s", io_name(in), ocr_scan_system(s) ? ocr_scan_system(s) : "OCR",
 		    buf_str(&b));
 	}
+	if (getenv("PLATES_THREAD_TIMES"))	/* is either thread waiting on the other? */
+		diag_note("%s: %s%s%s: %.2f s busy, %.2f s waiting for room; scan: %.2f s busy, "
+		    "%.2f s waiting for input", io_name(in), io_is_gzip(in) ? "read and inflate (" : "read",
+		    io_is_gzip(in) ? gunzip_library() : "", io_is_gzip(in) ? ")" : "", times.read_busy,
+		    times.read_wait, times.take_busy, times.take_wait);
 	ocr_scan_free(s);
 	sink_free(&k);
 	record_operand(path, before);

@@ -6,71 +6,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include "diag.h"
+#include "gunzip.h"
 #include "xmem.h"
 
 #define RAWSZ (128 * 1024)
 #define DECSZ (128 * 1024)
 
 enum { MODE_UNKNOWN, MODE_PLAIN, MODE_GZIP };
-
-/* The shared core: a zlib stream that restarts on each gzip member. */
-struct gz {
-	z_stream z;
-	int live;	/* inflateInit2 done */
-	int in_member;	/* inside a member: its end not seen yet */
-	const char *err;
-};
-
-static int
-gz_init(struct gz *g)
-{
-	memset(&g->z, 0, sizeof g->z);
-	if (inflateInit2(&g->z, 15 + 16) != Z_OK)
-		diag_die(DIAG_FAIL, "zlib: cannot initialise");
-	g->live = 1;
-	g->in_member = 0;
-	g->err = NULL;
-	return 0;
-}
-
-/* Inflate from g->z.next_in into out; returns bytes produced or -1. */
-static ssize_t
-gz_run(struct gz *g, unsigned char *out, size_t outlen)
-{
-	int r;
-
-	g->z.next_out = out;
-	g->z.avail_out = (uInt)outlen;
-	while (g->z.avail_out > 0 && g->z.avail_in > 0) {
-		if (!g->in_member) {
-			/* between members: only another member or zero padding */
-			if (g->z.next_in[0] == 0) {
-				g->z.next_in++;
-				g->z.avail_in--;
-				continue;
-			}
-			if (g->z.next_in[0] != 0x1f) {
-				g->err = "trailing garbage after gzip data";
-				return -1;
-			}
-			inflateReset(&g->z);
-			g->in_member = 1;
-		}
-		r = inflate(&g->z, Z_NO_FLUSH);
-		if (r == Z_STREAM_END) {
-			g->in_member = 0;
-		} else if (r == Z_BUF_ERROR) {
-			break;
-		} else if (r != Z_OK) {
-			g->err = g->z.msg ? g->z.msg : "invalid gzip data";
-			return -1;
-		}
-	}
-	return (ssize_t)(outlen - g->z.avail_out);
-}
 
 struct io_in {
 	int fd;
@@ -81,7 +25,7 @@ struct io_in {
 	struct buf errmsg;
 	unsigned long lineno;
 	unsigned long long offset;
-	struct gz gz;
+	struct gunzip *gz;
 	unsigned char *raw;
 	/* decoded bytes waiting to be consumed */
 	char *dec;
@@ -141,14 +85,13 @@ fill_raw(struct io_in *in, unsigned char *to, size_t n, size_t *got)
 	return 0;
 }
 
-/* Refill in->dec with decoded bytes; 0 ok (len may be 0 at end), -1 error. */
-static int
-refill(struct io_in *in)
+/* Decode into to[0..cap): the count (0 at the end), -1 on error. */
+static ssize_t
+decode(struct io_in *in, char *to, size_t cap)
 {
 	size_t got;
 	ssize_t n;
 
-	in->pos = in->len = 0;
 	if (in->failed)
 		return -1;
 	if (in->mode == MODE_UNKNOWN) {
@@ -161,55 +104,73 @@ refill(struct io_in *in)
 		}
 		if (have >= 2 && in->raw[0] == 0x1f && in->raw[1] == 0x8b) {
 			in->mode = MODE_GZIP;
-			gz_init(&in->gz);
-			in->gz.z.next_in = in->raw;
-			in->gz.z.avail_in = (uInt)have;
+			in->gz = gunzip_new();
+			gunzip_input(in->gz, in->raw, have);
 		} else {
+			/* the plain bytes read so far: the first piece */
 			in->mode = MODE_PLAIN;
 			memcpy(in->dec, in->raw, have);
+			in->pos = 0;
 			in->len = have;
-			return 0;
+			return -2;
 		}
 	}
 	if (in->mode == MODE_PLAIN) {
 		if (in->eof)
 			return 0;
-		if (fill_raw(in, (unsigned char *)in->dec, DECSZ, &got) < 0)
+		if (fill_raw(in, (unsigned char *)to, cap, &got) < 0)
 			return -1;
-		in->len = got;
-		return 0;
+		return (ssize_t)got;
 	}
 	for (;;) {
-		if (in->gz.z.avail_in == 0 && !in->eof) {
+		if (gunzip_avail_in(in->gz) == 0 && !in->eof) {
 			if (fill_raw(in, in->raw, RAWSZ, &got) < 0)
 				return -1;
-			in->gz.z.next_in = in->raw;
-			in->gz.z.avail_in = (uInt)got;
+			gunzip_input(in->gz, in->raw, got);
 		}
-		if (in->gz.z.avail_in == 0 && in->eof) {
-			if (in->gz.in_member) {
+		if ((n = gunzip_run(in->gz, to, cap)) < 0) {
+			set_err(in, gunzip_error(in->gz), 0);
+			return -1;
+		}
+		if (n > 0)
+			return n;
+		if (gunzip_avail_in(in->gz) == 0 && in->eof) {
+			if (gunzip_in_member(in->gz)) {
 				set_err(in, "unexpected end of gzip data (truncated file?)", 0);
 				return -1;
 			}
 			return 0;
 		}
-		n = gz_run(&in->gz, (unsigned char *)in->dec, DECSZ);
-		if (n < 0) {
-			set_err(in, in->gz.err, 0);
-			return -1;
-		}
-		if (n > 0) {
-			in->len = (size_t)n;
-			return 0;
-		}
 	}
+}
+
+/* Refill in->dec with decoded bytes; 0 ok (len may be 0 at end), -1 error. */
+static int
+refill(struct io_in *in)
+{
+	ssize_t n;
+
+	in->pos = in->len = 0;
+	if ((n = decode(in, in->dec, DECSZ)) == -2)
+		return 0;	/* the first plain bytes are in dec */
+	if (n < 0)
+		return -1;
+	in->len = (size_t)n;
+	return 0;
 }
 
 ssize_t
 io_read(struct io_in *in, void *p, size_t n)
 {
 	size_t k;
+	ssize_t r;
 
+	if (in->pos == in->len && n >= DECSZ && in->mode != MODE_UNKNOWN) {
+		/* a large read: decoded straight into the caller's buffer */
+		if ((r = decode(in, p, n)) > 0)
+			in->offset += (unsigned long long)r;
+		return r;
+	}
 	if (in->pos == in->len && refill(in) < 0)
 		return -1;
 	k = in->len - in->pos;
@@ -307,8 +268,7 @@ io_close(struct io_in *in)
 		return;
 	if (in->fd != STDIN_FILENO)
 		close(in->fd);
-	if (in->gz.live)
-		inflateEnd(&in->gz.z);
+	gunzip_free(in->gz);
 	buf_free(&in->errmsg);
 	free(in->name);
 	free(in->raw);
@@ -320,7 +280,7 @@ struct io_dec {
 	int mode;
 	unsigned char magic[2];
 	size_t nmagic;
-	struct gz gz;
+	struct gunzip *gz;
 	unsigned char *out;
 	const char *err;
 };
@@ -337,9 +297,8 @@ io_dec_new(void)
 void
 io_dec_reset(struct io_dec *d)
 {
-	if (d->gz.live)
-		inflateEnd(&d->gz.z);
-	d->gz.live = 0;
+	gunzip_free(d->gz);
+	d->gz = NULL;
 	d->mode = MODE_UNKNOWN;
 	d->nmagic = 0;
 	d->err = NULL;
@@ -350,15 +309,13 @@ dec_gz(struct io_dec *d, const unsigned char *p, size_t n, io_sink sink, void *a
 {
 	ssize_t k;
 
-	d->gz.z.next_in = (unsigned char *)p;
-	d->gz.z.avail_in = (uInt)n;
-	while (d->gz.z.avail_in > 0) {
-		k = gz_run(&d->gz, d->out, DECSZ);
+	gunzip_input(d->gz, p, n);
+	while ((k = gunzip_run(d->gz, d->out, DECSZ)) != 0) {
 		if (k < 0) {
-			d->err = d->gz.err;
+			d->err = gunzip_error(d->gz);
 			return -1;
 		}
-		if (k > 0 && sink(arg, (const char *)d->out, (size_t)k))
+		if (sink(arg, (const char *)d->out, (size_t)k))
 			return 1;
 	}
 	return 0;
@@ -381,7 +338,7 @@ io_dec_push(struct io_dec *d, const void *vp, size_t n, io_sink sink, void *arg)
 			return 0;
 		if (d->magic[0] == 0x1f && d->magic[1] == 0x8b) {
 			d->mode = MODE_GZIP;
-			gz_init(&d->gz);
+			d->gz = gunzip_new();
 			if ((r = dec_gz(d, d->magic, 2, sink, arg)) != 0)
 				return r;
 		} else {
@@ -408,7 +365,7 @@ io_dec_end(struct io_dec *d, io_sink sink, void *arg)
 		if (sink(arg, (const char *)d->magic, d->nmagic))
 			return 1;
 	}
-	if (d->mode == MODE_GZIP && d->gz.in_member) {
+	if (d->mode == MODE_GZIP && gunzip_in_member(d->gz)) {
 		d->err = "unexpected end of gzip data (truncated?)";
 		return -1;
 	}
@@ -426,8 +383,7 @@ io_dec_free(struct io_dec *d)
 {
 	if (!d)
 		return;
-	if (d->gz.live)
-		inflateEnd(&d->gz.z);
+	gunzip_free(d->gz);
 	free(d->out);
 	free(d);
 }

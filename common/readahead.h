@@ -16,6 +16,15 @@ struct readahead *readahead_start(struct io_in *in);
  * until the next call), 0 at the end of input, -1 on a read error
  * (io_error(in) says which). */
 int readahead_next(struct readahead *r, const char **p, size_t *n);
+/* Where the two threads' time went, in seconds of wall time: the reader
+ * reading and inflating, and waiting for a free slot (the caller is
+ * behind); the caller between pieces (working on them), and waiting for
+ * one (the reader is behind).  Counted up to the last readahead_next. */
+struct readahead_times {
+	double read_busy, read_wait;
+	double take_busy, take_wait;
+};
+void readahead_times(struct readahead *r, struct readahead_times *t);
 /* Stop the thread (wherever it is) and free r; in stays open. */
 void readahead_stop(struct readahead *r);
 

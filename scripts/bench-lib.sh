@@ -213,3 +213,43 @@ bench_check() {
 	echo "  $check_msg"
 	echo
 }
+
+# bench_variants: what else the gzip benchmarks run beside $TOOL: igzip
+# (Debian's isal, ISA-L's own gunzip: the floor for inflate) and the
+# tool's zlib build ($TOOL_ZLIB: BENCH_TOOL_ZLIB, default
+# bin-zlib/abbyy-pictures, which make bench builds with ISAL=0); valgrind
+# for the scan's instruction count.  Sets $IGZIP and $TOOL_ZLIB (empty
+# when missing, with a note) and $LIB, the library that inflates in $TOOL.
+bench_variants() {
+	scripts/deps isal valgrind || note "scripts/deps failed; igzip or valgrind may be missing"
+	IGZIP=$(command -v igzip || true)
+	[ -n "$IGZIP" ] || note "igzip is missing (Debian package isal): not measured"
+	TOOL_ZLIB=${BENCH_TOOL_ZLIB:-bin-zlib/abbyy-pictures}
+	if [ ! -x "$TOOL_ZLIB" ]; then
+		note "$TOOL_ZLIB is missing (make ISAL=0 tools): the zlib build is not measured"
+		TOOL_ZLIB=
+	fi
+	LIB=$(ldd "$TOOL" 2>/dev/null | grep -q libisal && echo ISA-L || echo zlib)
+}
+
+# thread_times FILE: the two threads' time in one run of $TOOL on FILE
+# (PLATES_THREAD_TIMES: the reading and inflating thread, the scanning one)
+thread_times() {
+	PLATES_THREAD_TIMES=1 "$TOOL" "$1" 2>&1 >/dev/null | sed -n 's/^[^:]*: [^:]*: //p' | tail -n 1
+}
+
+# scan_ipb FILE BYTES: instructions of the scan alone (callgrind, counting
+# inside ocr_scan_feed and ocr_scan_end, whatever they call: pre-filter,
+# libxml2, the filters; not the thread that reads and inflates) per
+# unpacked byte of FILE; "-" without valgrind.
+scan_ipb() {
+	local ir
+	if ! command -v valgrind >/dev/null 2>&1 ||
+		! valgrind --tool=callgrind --toggle-collect=ocr_scan_feed --toggle-collect=ocr_scan_end \
+			--callgrind-out-file="$tmp/callgrind" "$TOOL" "$1" >/dev/null 2>"$tmp/cgerr"; then
+		echo -
+		return
+	fi
+	ir=$(sed -n 's/^summary: //p' "$tmp/callgrind")
+	awk -v i="${ir:-0}" -v b="$2" 'BEGIN { printf "%.1f", i / b }'
+}

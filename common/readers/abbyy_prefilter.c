@@ -2,6 +2,7 @@
  * abbyy_prefilter.h. */
 #include "abbyy_prefilter.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -62,6 +63,24 @@ enum {
 #define ELIDE_ATTRS	32	/* and so do those with more attributes */
 #define ELIDE_DEPTH	200	/* or deeper down (the parser stops at 256) */
 #define HEAD_MAX	1024
+#define SKEL_N		8	/* shapes remembered */
+#define SKEL_MAX	512	/* bytes of a shape's names and separators */
+
+/* The shape of a charParams element that quick_elem took out: its bytes
+ * without the attribute values, cut at the values' opening quotes.  The
+ * elements of a file come in a few shapes (the same attributes in the
+ * same order, wordFirst="1" at a word's start ...); an element of a known
+ * shape needs no name compared, hashed or checked for repeats: only its
+ * values and its text are looked at. */
+struct skel {
+	char lit[SKEL_MAX];	/* the literal parts, one after another */
+	unsigned short len[ELIDE_ATTRS + 1];	/* their lengths; the last
+						 * ends the start tag */
+	unsigned char quote[ELIDE_ATTRS];	/* each value's quote */
+	int nval;
+	int empty;		/* "/>": no content */
+	int nl;			/* LF bytes in the literal parts */
+};
 
 struct abbyy_pf {
 	int state;
@@ -80,6 +99,9 @@ struct abbyy_pf {
 	struct buf pend;	/* candidate bytes from earlier chunks */
 	struct buf nl;		/* the LF bytes of the candidate */
 	struct buf head;	/* F_HEAD: the first bytes */
+	struct skel skel[SKEL_N];
+	int order[SKEL_N];	/* their indexes, most recently used first */
+	int nskel;
 };
 
 /* Byte classes of the fast loops: 1 plain, 0 stop. */
@@ -354,6 +376,159 @@ quick_elem(const unsigned char *p, const unsigned char *end, int utf8, struct bu
 #undef BLANKS
 }
 
+/* Remember the shape of p[0..n), a whole element that quick_elem took
+ * out. */
+static void
+skel_add(struct abbyy_pf *e, const unsigned char *p, size_t n)
+{
+	struct skel sk;
+	size_t i = 0, start = 0, used = 0, k;
+	unsigned char q;
+
+	sk.nval = sk.empty = sk.nl = 0;
+	for (;;) {
+		/* up to the next value's opening quote, or the start tag's end */
+		while (i < n && p[i] != '"' && p[i] != '\'' && p[i] != '>')
+			i++;
+		if (i == n)
+			return;
+		k = i + 1 - start;
+		if (used + k > SKEL_MAX)
+			return;
+		memcpy(sk.lit + used, p + start, k);
+		used += k;
+		for (; start <= i; start++)
+			sk.nl += p[start] == '\n';
+		if (p[i] == '>') {
+			sk.len[sk.nval] = (unsigned short)k;
+			sk.empty = p[i - 1] == '/';
+			break;
+		}
+		if (sk.nval == ELIDE_ATTRS)
+			return;
+		sk.len[sk.nval] = (unsigned short)k;
+		q = p[i++];
+		sk.quote[sk.nval++] = q;
+		while (i < n && p[i] != q)
+			i++;
+		start = i++;	/* the closing quote starts the next part */
+	}
+	/* in place of the least recently used */
+	if (e->nskel < SKEL_N) {
+		e->order[e->nskel] = e->nskel;
+		e->nskel++;
+	}
+	i = (size_t)e->order[e->nskel - 1];
+	memmove(&e->order[1], &e->order[0], (size_t)(e->nskel - 1) * sizeof e->order[0]);
+	e->order[0] = (int)i;
+	e->skel[i] = sk;
+}
+
+/* a[0..n) == b[0..n), in words (the parts are short: a call to memcmp
+ * for each would cost more than the comparing) */
+static int
+same_bytes(const unsigned char *a, const char *b, size_t n)
+{
+	uint64_t x, y;
+	uint32_t u, v;
+	size_t i;
+
+	if (n >= 8) {
+		for (i = 0; i + 8 < n; i += 8) {
+			memcpy(&x, a + i, 8);
+			memcpy(&y, b + i, 8);
+			if (x != y)
+				return 0;
+		}
+		memcpy(&x, a + n - 8, 8);
+		memcpy(&y, b + n - 8, 8);
+		return x == y;
+	}
+	if (n >= 4) {
+		memcpy(&u, a, 4);
+		memcpy(&v, b, 4);
+		if (u != v)
+			return 0;
+		memcpy(&u, a + n - 4, 4);
+		memcpy(&v, b + n - 4, 4);
+		return u == v;
+	}
+	for (i = 0; i < n; i++)
+		if (a[i] != (unsigned char)b[i])
+			return 0;
+	return 1;
+}
+
+/* An element of shape sk at p ('<') inside [p, end) (*end a NUL): its
+ * length (*nl: its LF bytes), or 0 when it is not of that shape, or not
+ * plainly one that quick_elem takes out (then quick_elem decides). */
+static long
+skel_match(const struct skel *sk, const unsigned char *p, const unsigned char *end, int utf8,
+    int *nl)
+{
+	const unsigned char *q = p;
+	const char *lit = sk->lit;
+	int i, k;
+
+	*nl = sk->nl;
+	for (i = 0;; i++) {
+		if ((size_t)(end - q) < sk->len[i] || !same_bytes(q, lit, sk->len[i]))
+			return 0;
+		q += sk->len[i];
+		lit += sk->len[i];
+		if (i == sk->nval)
+			break;
+		while (value_ok[*q])
+			q++;
+		if (*q != sk->quote[i])
+			return 0;
+	}
+	if (sk->empty)
+		return (long)(q - p);
+	for (;;) {
+		while (text_ok[*q])
+			q++;
+		if (IS_NL(*q)) {
+			*nl += *q++ == '\n';
+			continue;
+		}
+		if (*q < 0x80 || !utf8)
+			break;
+		if ((k = xml_utf8_char(q, end)) <= 0)
+			return 0;
+		q += k;
+	}
+	if ((size_t)(end - q) < 3 + ELIDE_NAMELEN || !same_bytes(q, "</" ELIDE_NAME ">", 3 + ELIDE_NAMELEN))
+		return 0;
+	return (long)(q + 3 + ELIDE_NAMELEN - p);
+}
+
+/* quick_elem, through the shapes seen before: the element's length when
+ * it goes, 0 when it must go to the parser, -1 when it runs past end. */
+static long
+quick(struct abbyy_pf *e, const unsigned char *p, const unsigned char *end, struct buf *out)
+{
+	static const char lfs[16] = "\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n";
+	long k;
+	int i, nl;
+
+	for (i = 0; i < e->nskel; i++)
+		if ((k = skel_match(&e->skel[e->order[i]], p, end, e->utf8, &nl)) > 0) {
+			if (i > 0) {	/* to the front */
+				int t = e->order[i];
+				memmove(&e->order[1], &e->order[0], (size_t)i * sizeof t);
+				e->order[0] = t;
+			}
+			for (; nl > 0; nl -= 16)
+				buf_add(out, lfs, nl < 16 ? (size_t)nl : 16);
+			return k;
+		}
+	k = quick_elem(p, end, e->utf8, out);
+	if (k > 0)
+		skel_add(e, p, (size_t)k);
+	return k;
+}
+
 /* A line end inside a held candidate: only LF bytes count as lines. */
 static void
 nl_add(struct abbyy_pf *e, unsigned char c)
@@ -440,7 +615,7 @@ elide_run(struct abbyy_pf *e, const unsigned char *p, size_t n, struct buf *out)
 				buf_add(out, p + run, i - run);
 				run = i;
 				mark = out->len;
-				if ((k = quick_elem(p + i, p + n, e->utf8, out)) > 0) {
+				if ((k = quick(e, p + i, p + n, out)) > 0) {
 					i += (size_t)k;
 					run = i;
 					e->state = F_TEXT;

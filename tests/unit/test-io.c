@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "gzmake.h"
 #include "tap.h"
 
 #include "buf.h"
@@ -46,24 +47,7 @@ rm_tmp(void)
 static void
 gz(struct buf *out, const void *p, size_t n)
 {
-	z_stream z;
-	unsigned char chunk[16384];
-	int r;
-
-	memset(&z, 0, sizeof z);
-	if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-		diag_die(99, "deflateInit2");
-	z.next_in = (unsigned char *)(size_t)p;
-	z.avail_in = (uInt)n;
-	do {
-		z.next_out = chunk;
-		z.avail_out = sizeof chunk;
-		r = deflate(&z, Z_FINISH);
-		if (r == Z_STREAM_ERROR)
-			diag_die(99, "deflate");
-		buf_add(out, chunk, sizeof chunk - z.avail_out);
-	} while (r != Z_STREAM_END);
-	deflateEnd(&z);
+	gz_member(out, p, n, 6, 0);
 }
 
 /* Read a whole file's raw bytes. */
