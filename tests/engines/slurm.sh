@@ -13,6 +13,9 @@
 #                     slurmd, slurmctld and munged by pid; fail if one of
 #                     them is still alive afterwards
 #   slurm_pids        the daemons' pids
+#
+# The cluster is one node, "localhost", of 4 CPUs whatever the machine has,
+# in one partition, "local".
 #   slurm_leftovers   the pids of processes still running for this cluster:
 #                     the daemons, and any process whose environment holds
 #                     this cluster's SLURM_CONF (slurmstepd, the tasks)
@@ -90,8 +93,14 @@ slurm_none_left() {
 	[ -z "$(slurm_leftovers)" ]
 }
 
+# the node is idle; or a daemon has died (then slurm_wait_for stops too)
+slurm_up() {
+	kill -0 "$slurm_pid_ctld" 2>/dev/null && kill -0 "$slurm_pid_d" 2>/dev/null || return 0
+	slurm_node_idle
+}
+
 slurm_node_idle() {
-	sinfo -h -N -o %t 2>/dev/null | grep -qx idle
+	sinfo -h -n localhost -N -o %t 2>/dev/null | grep -qx idle
 }
 
 slurm_start() {
@@ -167,8 +176,8 @@ EOC
 	slurm_pid_ctld=$!
 	slurmd -D -N localhost -f "$SLURM_CONF" >"$slurm_dir/slurmd.out" 2>&1 &
 	slurm_pid_d=$!
-	if ! slurm_wait_for 60 slurm_node_idle; then
-		slurm_why="the node did not come up within 60 s: $(tail -n 2 "$slurm_dir/slurmctld.log" "$slurm_dir/slurmd.log" 2>/dev/null | tr '\n' ' ')"
+	if ! slurm_wait_for 60 slurm_up || ! slurm_node_idle; then
+		slurm_why="the node did not come up: $(tail -q -n 1 "$slurm_dir/slurmctld.out" "$slurm_dir/slurmd.out" 2>/dev/null | tr '\n' ' ')"
 		slurm_stop
 		return 1
 	fi
