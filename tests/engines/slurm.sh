@@ -21,6 +21,7 @@
 #                     this cluster's SLURM_CONF (slurmstepd, the tasks)
 
 slurm_why=
+slurm_engines=$TOP/tests/engines
 slurm_pid_munged= slurm_pid_ctld= slurm_pid_d=
 
 # slurm_ports: two free TCP ports on 127.0.0.1
@@ -57,31 +58,11 @@ slurm_wait_for() {
 # (with -s: only those that are neither a daemon nor a daemon's child, i.e.
 # the steps and their tasks)
 slurm_leftovers() {
-	_steps=0
-	[ "${1:-}" = -s ] && _steps=1
-	python3 - "$slurm_dir" $$ $_steps $(slurm_pids) <<'EOP'
-import os, sys
-d, me, steps, daemons = sys.argv[1] + "/", sys.argv[2], sys.argv[3] == "1", sys.argv[4:]
-conf = ("SLURM_CONF=" + d + "slurm.conf").encode()
-left = set()
-for p in os.listdir("/proc"):
-    if not p.isdigit() or p in (me, str(os.getpid()), str(os.getppid())):
-        continue
-    try:
-        links = [os.readlink("/proc/%s/cwd" % p)]
-        for f in os.listdir("/proc/%s/fd" % p):
-            links.append(os.readlink("/proc/%s/fd/%s" % (p, f)))
-        env = open("/proc/%s/environ" % p, "rb").read().split(b"\0")
-        ppid = open("/proc/%s/stat" % p).read().rsplit(")", 1)[1].split()[1]
-    except OSError:
-        continue
-    if p in daemons or conf in env or any(l.startswith(d) for l in links):
-        if steps:
-            if p in daemons or ppid in daemons:
-                continue
-        left.add(int(p))
-print(" ".join(str(p) for p in sorted(left)))
-EOP
+	_pids=
+	for p in $(slurm_pids); do _pids="$_pids --pid $p"; done
+	# shellcheck disable=SC2086
+	python3 "$slurm_engines/leftovers" --dir "$slurm_dir" \
+		--env "SLURM_CONF=$slurm_dir/slurm.conf" $_pids ${1:+--steps} | tr '\n' ' ' | sed 's/ $//'
 }
 
 # slurm_only_daemons: nothing but the daemons left (no slurmstepd, no task)
