@@ -61,7 +61,7 @@ slurm_leftovers() {
 	_pids=
 	for p in $(slurm_pids); do _pids="$_pids --pid $p"; done
 	# shellcheck disable=SC2086
-	python3 "$slurm_engines/leftovers" --dir "$slurm_dir" \
+	python3 "$slurm_engines/leftovers" --dir "$slurm_dir" --self $$ \
 		--env "SLURM_CONF=$slurm_dir/slurm.conf" $_pids ${1:+--steps} | tr '\n' ' ' | sed 's/ $//'
 }
 

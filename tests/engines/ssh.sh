@@ -27,7 +27,7 @@ ssh_pids() {
 }
 
 ssh_leftovers() {
-	python3 "$ssh_engines/leftovers" --dir "$ssh_dir" \
+	python3 "$ssh_engines/leftovers" --dir "$ssh_dir" --self $$ \
 		--env-suffix "SSH_CONNECTION= 127.0.0.1 $ssh_port1" \
 		--env-suffix "SSH_CONNECTION= 127.0.0.1 $ssh_port2" \
 		--pid "$ssh_pid1" --pid "$ssh_pid2" | tr '\n' ' ' | sed 's/ $//'
