@@ -1281,8 +1281,8 @@ on_option(void *arg, int key, const char *val)
 	case O_URL_TEMPLATE:
 		opt.url_template = val;
 		break;
-	case 'v':
-		opt.verbose = 1;
+	case 'v':	/* also: transfer errors keep libcurl's words */
+		opt.verbose = opt.cli.net.verbose = 1;
 		break;
 	}
 }
@@ -1401,7 +1401,7 @@ usage(void)
 	    "                       $PLATES_IIIF_BASE" TEMPLATE_TAIL ")\n"
 	    "  -V, --version        version\n"
 	    "  -v, --verbose        say per input which OCR it read and what the filters\n"
-	    "                       dropped\n"
+	    "                       dropped; libcurl's words after a transfer error\n"
 	    "      --width W        page images W pixels wide in the URLs (IIIF size W,;\n"
 	    "                       BookReader nK_wW), not full size\n"
 	    "\nSee abbyy-pictures(1) and plates(7).\n");

@@ -30,7 +30,7 @@ static const struct cli_opt own_opts[] = {
 static void help(void);
 
 static const struct cli_spec spec = {
-	usage_text, help, CLI_QUIET | CLI_HEADER, own_opts, NULL, NULL, NULL, NULL, 0, 0, 0
+	usage_text, help, CLI_QUIET | CLI_HEADER, own_opts, NULL, NULL, NULL, NULL, 0, 0
 };
 
 static struct {

@@ -25,7 +25,7 @@
 #define HAS_OCR " AND format:(\"Abbyy GZ\" OR chOCR OR hOCR)" NO_LENDING
 
 static const char usage_text[] =
-    "usage: ia-search [-Hq] [-f FIELD[,FIELD...]] [--count] [--has-abbyy | --has-ocr]\n"
+    "usage: ia-search [-Hqv] [-f FIELD[,FIELD...]] [--count] [--has-abbyy | --has-ocr]\n"
     "                 [--max N] [--page-size N] [--base-url URL] [--retries N]\n"
     "                 [--retry-delay MS] [--timeout SECS] [--progress | --no-progress]\n"
     "                 QUERY ...\n";
@@ -45,8 +45,9 @@ static const struct cli_opt own_opts[] = {
 static void help(void);
 
 static const struct cli_spec spec = {
-	usage_text, help, CLI_QUIET | CLI_HEADER | CLI_NET | CLI_BASE | CLI_PROGRESS, own_opts,
-	NULL, "PLATES_IA_BASE", IA_DEFAULT_BASE, "Internet Archive", 0, 0, 0
+	usage_text, help, CLI_QUIET | CLI_VERBOSE | CLI_HEADER | CLI_NET | CLI_BASE | CLI_PROGRESS,
+	own_opts,
+	NULL, "PLATES_IA_BASE", IA_DEFAULT_BASE, "Internet Archive", 0, 0
 };
 
 static struct {
@@ -448,6 +449,7 @@ help(void)
 	    "      --retries N        retries per request (default 5)\n"
 	    "      --retry-delay MS   first retry delay (default 1000)\n"
 	    "      --timeout SECS     give up on a request after SECS\n"
+	    "  -v, --verbose          libcurl's own words after a transfer error\n"
 	    "  -V, --version          version\n"
 	    "\nSee ia-search(1) and plates(7).\n");
 }

@@ -90,7 +90,6 @@ static const struct cli_spec spec = {
 	.header_name = "header",
 	.rate_default = -1,	/* each library's own */
 	.rate_max = 1e6,
-	.rate_zero_ok = 1,
 };
 
 static struct {
@@ -769,7 +768,11 @@ on_done(void *arg, const struct http_result *res)
 		} else {
 			r->verdict = "network";
 		}
-		why(r, "%s", res->error);
+		/* imgsrv dies on an id that is no volume's: Plack answers 500 */
+		if (res->status == 500 && strcmp(r->f.library, "hathitrust") == 0)
+			why(r, "unknown volume id or server error: %s", res->error);
+		else
+			why(r, "%s", res->error);
 		break;
 	}
 	store_temp_end(&r->img.tf);	/* the temporary file, if any, and its folder */

@@ -54,7 +54,6 @@ struct cli_spec {
 	/* CLI_RATE: requests per second; 0 (no limit) is always allowed */
 	double rate_default;
 	double rate_max;
-	int rate_zero_ok;		/* ignored (0 is allowed everywhere); to go */
 };
 
 /* What the shared options gave (after the defaults). */

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "store.h"
 #include "xmem.h"
 
 /* A line and its key (its first nkey fields). */
@@ -157,24 +158,6 @@ lines_free(struct lines *l)
 	free(l->v);
 	free(l->tab);
 	memset(l, 0, sizeof *l);
-}
-
-/* write(2) it all. */
-static int
-write_all(int fd, const char *s, size_t n)
-{
-	ssize_t k;
-
-	while (n) {
-		if ((k = write(fd, s, n)) < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		s += k;
-		n -= (size_t)k;
-	}
-	return 0;
 }
 
 /* The whole file name in dfd into b; 0 (a missing file is empty), or -1. */
@@ -422,7 +405,7 @@ replace(const struct failfile *f, const struct merge *m, int changed)
 		buf_free(&b);
 		return -1;
 	}
-	if (write_all(fd, b.s, b.len) < 0 || fsync(fd) < 0)
+	if (store_write_all(fd, b.s, b.len) < 0 || fsync(fd) < 0)
 		rc = -1;
 	e = errno;
 	if (close(fd) < 0 && !rc) {
@@ -518,7 +501,7 @@ journal_add(struct failfile *f, int kind, const char *s, size_t len)
 	buf_addc(&b, kind);
 	buf_add(&b, s, len);
 	buf_addc(&b, '\n');
-	rc = write_all(f->jfd, b.s, b.len);
+	rc = store_write_all(f->jfd, b.s, b.len);
 	if (!rc)
 		rc = fdatasync(f->jfd);
 	buf_free(&b);

@@ -93,8 +93,7 @@ store_fatal(int e)
 	    ;
 }
 
-/* write(2) all of p[0..n), again after EINTR: 0, or -1 with errno. */
-static int
+int
 store_write_all(int fd, const void *p, size_t n)
 {
 	const char *s = p;

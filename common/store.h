@@ -32,6 +32,8 @@ int store_fatal(int e);
  * does not exist, -1 with errno: ELOOP for a symbolic link, EISDIR for
  * anything else but a file. */
 int store_file_at(int dfd, const char *name, struct stat *st);
+/* write(2) all of p[0..n), again after EINTR: 0, or -1 with errno. */
+int store_write_all(int fd, const void *p, size_t n);
 /* Append line[0..n) to the file name in dfd (made if missing) in one
  * write under an exclusive lock, so that the lines of processes sharing
  * it never mix; head first when the file is empty.  0, or -1 with errno. */
