@@ -20,9 +20,12 @@
 #                     the daemons, and any process whose environment holds
 #                     this cluster's SLURM_CONF (slurmstepd, the tasks)
 
+# shellcheck disable=SC2034,SC2016,SC2046,SC2086
+# (SC2034: slurm_why is for the caller; SC2016: squeue's words are for the
+# inner shell; SC2046, SC2086: pids and ports are words, split on purpose)
 slurm_why=
 slurm_engines=$TOP/tests/engines
-slurm_pid_munged= slurm_pid_ctld= slurm_pid_d=
+slurm_pid_munged='' slurm_pid_ctld='' slurm_pid_d=''
 
 # slurm_ports: two free TCP ports on 127.0.0.1
 slurm_ports() {
@@ -187,7 +190,7 @@ slurm_stop() {
 	slurm_kill "$slurm_pid_munged"
 	slurm_wait_for 20 slurm_none_left
 	_left=$(slurm_leftovers)
-	slurm_pid_munged= slurm_pid_ctld= slurm_pid_d=
+	slurm_pid_munged='' slurm_pid_ctld='' slurm_pid_d=''
 	if [ -n "$_left" ]; then
 		slurm_why="still running after slurm_stop:$_left"
 		return 1

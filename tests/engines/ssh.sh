@@ -18,9 +18,12 @@
 # tools under test), and SHLVL=1 keeps the remote shell from reading slow
 # rc files.
 
+# shellcheck disable=SC2034,SC2046,SC2086
+# (SC2034: ssh_why and ssh_config are for the caller; SC2046, SC2086: pids
+# and ports are words, split on purpose)
 ssh_why=
 ssh_engines=${TOP:-.}/tests/engines
-ssh_pid1= ssh_pid2= ssh_port1= ssh_port2=
+ssh_pid1='' ssh_pid2='' ssh_port1='' ssh_port2=''
 
 ssh_pids() {
 	echo $ssh_pid1 $ssh_pid2
@@ -59,12 +62,14 @@ ssh_start() {
 	done
 	mkdir -p "$ssh_dir/home1" "$ssh_dir/home2" && chmod 700 "$ssh_dir" || return 1
 	# sshd wants its privilege separation folder
-	[ -d /run/sshd ] || mkdir -p -m 755 /run/sshd || return 1
-	ssh-keygen -q -t ed25519 -N '' -f "$ssh_dir/host_key" </dev/null >/dev/null &&
-		ssh-keygen -q -t ed25519 -N '' -f "$ssh_dir/client_key" </dev/null >/dev/null || {
+	if [ ! -d /run/sshd ]; then
+		mkdir /run/sshd && chmod 755 /run/sshd || return 1
+	fi
+	if ! ssh-keygen -q -t ed25519 -N '' -f "$ssh_dir/host_key" </dev/null >/dev/null ||
+		! ssh-keygen -q -t ed25519 -N '' -f "$ssh_dir/client_key" </dev/null >/dev/null; then
 		ssh_why="ssh-keygen failed"
 		return 1
-	}
+	fi
 	cp "$ssh_dir/client_key.pub" "$ssh_dir/authorized_keys"
 	set -- $(python3 -c '
 import socket
@@ -76,7 +81,8 @@ print(" ".join(str(x.getsockname()[1]) for x in s))')
 	: >"$ssh_dir/ssh_config"
 	ssh_config=$ssh_dir/ssh_config
 	for n in 1 2; do
-		eval "port=\$ssh_port$n"
+		port=$ssh_port1
+		[ $n = 1 ] || port=$ssh_port2
 		cat >"$ssh_dir/sshd_config$n" <<EOC
 ListenAddress 127.0.0.1
 Port $port
@@ -93,7 +99,7 @@ SetEnv SHLVL=1 PATH=$ssh_path HOME=$ssh_dir/home$n
 Subsystem sftp internal-sftp
 EOC
 		/usr/sbin/sshd -D -e -f "$ssh_dir/sshd_config$n" 2>"$ssh_dir/sshd$n.log" &
-		eval "ssh_pid$n=\$!"
+		if [ $n = 1 ]; then ssh_pid1=$!; else ssh_pid2=$!; fi
 		cat >>"$ssh_config" <<EOC
 Host node$n
 	HostName 127.0.0.1
@@ -136,7 +142,7 @@ ssh_stop() {
 	ssh_kill "$ssh_pid2"
 	ssh_wait_for 20 ssh_none_left
 	_left=$(ssh_leftovers)
-	ssh_pid1= ssh_pid2=
+	ssh_pid1='' ssh_pid2=''
 	if [ -n "$_left" ]; then
 		ssh_why="still running after ssh_stop: $_left"
 		return 1
