@@ -79,6 +79,7 @@ lint: deps
 	mandoc -Tlint -W warning man/*.[0-9]
 	scripts/check-man $(BIN) man
 	shellcheck scripts/deps scripts/demo scripts/fuzz scripts/check-man scripts/bench scripts/bench-* scripts/pictures scripts/replica tests/faults/run tests/run.sh .ci/run
+	shellcheck scripts/slurm-pictures && shellcheck -s sh tests/engines/slurm.sh tests/engines/ssh.sh
 
 # libFuzzer (clang): each harness for FUZZ_SECONDS, corpora seeded from the
 # fixtures; crashes land in build-fuzz/crashes/ (copy them to
@@ -119,14 +120,17 @@ install: all
 	install -m 755 scripts/pictures $(DESTDIR)$(PREFIX)/bin/ia-pictures
 	install -m 755 scripts/pictures $(DESTDIR)$(PREFIX)/bin/ht-pictures
 	install -m 755 scripts/contact-sheet $(DESTDIR)$(PREFIX)/bin/contact-sheet
+	install -m 755 scripts/slurm-pictures $(DESTDIR)$(PREFIX)/bin/slurm-pictures
 	install -m 644 man/*.1 $(DESTDIR)$(MANPREFIX)/man1/
 	ln -sf ia-pictures.1 $(DESTDIR)$(MANPREFIX)/man1/ht-pictures.1
 	install -m 644 man/*.7 $(DESTDIR)$(MANPREFIX)/man7/
 
 uninstall:
 	cd $(DESTDIR)$(PREFIX)/bin && rm -f $(CMDS) ia-pictures ht-pictures contact-sheet
+	cd $(DESTDIR)$(PREFIX)/bin && rm -f slurm-pictures
 	cd $(DESTDIR)$(MANPREFIX)/man1 && rm -f $(addsuffix .1,$(CMDS)) \
 	    ia-pictures.1 ht-pictures.1 contact-sheet.1
+	rm -f $(DESTDIR)$(MANPREFIX)/man1/slurm-pictures.1
 	rm -f $(DESTDIR)$(MANPREFIX)/man7/plates.7
 
 clean:
