@@ -25,17 +25,9 @@
 # inner shell; SC2046, SC2086: pids and ports are words, split on purpose)
 slurm_why=
 slurm_engines=$TOP/tests/engines
+# shellcheck source=tests/engines/lib.sh
+. "$slurm_engines/lib.sh"
 slurm_pid_munged='' slurm_pid_ctld='' slurm_pid_d=''
-
-# slurm_ports: two free TCP ports on 127.0.0.1
-slurm_ports() {
-	python3 -c '
-import socket
-s = [socket.socket() for _ in range(2)]
-for x in s:
-    x.bind(("127.0.0.1", 0))
-print(" ".join(str(x.getsockname()[1]) for x in s))'
-}
 
 # slurm_version: the installed Slurm's version as a number, e.g. 2205
 slurm_version() {
@@ -45,17 +37,6 @@ slurm_version() {
 
 slurm_pids() {
 	echo $slurm_pid_munged $slurm_pid_ctld $slurm_pid_d
-}
-
-# slurm_wait_for SECONDS TEST...: run TEST until it succeeds; 1 on timeout
-slurm_wait_for() {
-	_n=$(($1 * 10))
-	shift
-	while ! "$@" >/dev/null 2>&1; do
-		_n=$((_n - 1))
-		[ $_n -gt 0 ] || return 1
-		sleep 0.1
-	done
 }
 
 # (with -s: only those that are neither a daemon nor a daemon's child, i.e.
@@ -77,7 +58,7 @@ slurm_none_left() {
 	[ -z "$(slurm_leftovers)" ]
 }
 
-# the node is idle; or a daemon has died (then slurm_wait_for stops too)
+# the node is idle; or a daemon has died (then engine_wait_for stops too)
 slurm_up() {
 	kill -0 "$slurm_pid_ctld" 2>/dev/null && kill -0 "$slurm_pid_d" 2>/dev/null || return 0
 	slurm_node_idle
@@ -112,12 +93,12 @@ slurm_start() {
 	munged -F -f --key-file="$m/key" --socket="$m/sock" --pid-file="$m/pid" \
 		--seed-file="$m/seed" --log-file="$m/log" >/dev/null 2>"$m/err" &
 	slurm_pid_munged=$!
-	if ! slurm_wait_for 20 test -S "$m/sock"; then
+	if ! engine_wait_for 20 test -S "$m/sock"; then
 		slurm_why="munged did not start: $(tail -n 1 "$m/err" "$m/log" 2>/dev/null | tr '\n' ' ')"
 		slurm_stop
 		return 1
 	fi
-	set -- $(slurm_ports)
+	set -- $(engine_ports 2)
 	cat >"$slurm_dir/slurm.conf" <<EOC
 ClusterName=plates
 SlurmctldHost=localhost(127.0.0.1)
@@ -160,7 +141,7 @@ EOC
 	slurm_pid_ctld=$!
 	slurmd -D -N localhost -f "$SLURM_CONF" >"$slurm_dir/slurmd.out" 2>&1 &
 	slurm_pid_d=$!
-	if ! slurm_wait_for 60 slurm_up || ! slurm_node_idle; then
+	if ! engine_wait_for 60 slurm_up || ! slurm_node_idle; then
 		slurm_why="the node did not come up: $(tail -q -n 1 "$slurm_dir/slurmctld.out" "$slurm_dir/slurmd.out" 2>/dev/null | tr '\n' ' ')"
 		slurm_stop
 		return 1
@@ -172,7 +153,7 @@ EOC
 slurm_kill() {
 	[ -n "$1" ] || return 0
 	kill "$1" 2>/dev/null || return 0
-	if ! slurm_wait_for 20 sh -c "! kill -0 $1"; then
+	if ! engine_wait_for 20 sh -c "! kill -0 $1"; then
 		kill -9 "$1" 2>/dev/null
 	fi
 	wait "$1" 2>/dev/null
@@ -182,13 +163,13 @@ slurm_kill() {
 slurm_stop() {
 	if [ -n "$slurm_pid_ctld" ] && kill -0 "$slurm_pid_ctld" 2>/dev/null; then
 		scancel --full --quiet --user=root >/dev/null 2>&1
-		slurm_wait_for 30 sh -c '[ -z "$(squeue -h -o %i)" ]'
+		engine_wait_for 30 sh -c '[ -z "$(squeue -h -o %i)" ]'
 	fi
-	slurm_wait_for 30 slurm_only_daemons
+	engine_wait_for 30 slurm_only_daemons
 	slurm_kill "$slurm_pid_d"
 	slurm_kill "$slurm_pid_ctld"
 	slurm_kill "$slurm_pid_munged"
-	slurm_wait_for 20 slurm_none_left
+	engine_wait_for 20 slurm_none_left
 	_left=$(slurm_leftovers)
 	slurm_pid_munged='' slurm_pid_ctld='' slurm_pid_d=''
 	if [ -n "$_left" ]; then

@@ -23,6 +23,8 @@
 # and ports are words, split on purpose)
 ssh_why=
 ssh_engines=${TOP:-.}/tests/engines
+# shellcheck source=tests/engines/lib.sh
+. "$ssh_engines/lib.sh"
 ssh_pid1='' ssh_pid2='' ssh_port1='' ssh_port2=''
 
 ssh_pids() {
@@ -34,17 +36,6 @@ ssh_leftovers() {
 		--env-suffix "SSH_CONNECTION= 127.0.0.1 $ssh_port1" \
 		--env-suffix "SSH_CONNECTION= 127.0.0.1 $ssh_port2" \
 		--pid "$ssh_pid1" --pid "$ssh_pid2" | tr '\n' ' ' | sed 's/ $//'
-}
-
-# ssh_wait_for SECONDS TEST...: run TEST until it succeeds; 1 on timeout
-ssh_wait_for() {
-	_n=$(($1 * 10))
-	shift
-	while ! "$@" >/dev/null 2>&1; do
-		_n=$((_n - 1))
-		[ $_n -gt 0 ] || return 1
-		sleep 0.1
-	done
 }
 
 ssh_start() {
@@ -71,12 +62,7 @@ ssh_start() {
 		return 1
 	fi
 	cp "$ssh_dir/client_key.pub" "$ssh_dir/authorized_keys"
-	set -- $(python3 -c '
-import socket
-s = [socket.socket() for _ in range(2)]
-for x in s:
-    x.bind(("127.0.0.1", 0))
-print(" ".join(str(x.getsockname()[1]) for x in s))')
+	set -- $(engine_ports 2)
 	ssh_port1=$1 ssh_port2=$2
 	: >"$ssh_dir/ssh_config"
 	ssh_config=$ssh_dir/ssh_config
@@ -114,7 +100,7 @@ Host node$n
 EOC
 	done
 	for n in 1 2; do
-		if ! ssh_wait_for 20 ssh -F "$ssh_config" node$n true; then
+		if ! engine_wait_for 20 ssh -F "$ssh_config" node$n true; then
 			ssh_why="ssh to node$n does not work: $(tail -n 1 "$ssh_dir/sshd$n.log")"
 			ssh_stop
 			return 1
@@ -126,7 +112,7 @@ EOC
 ssh_kill() {
 	[ -n "$1" ] || return 0
 	kill "$1" 2>/dev/null || return 0
-	ssh_wait_for 20 sh -c "! kill -0 $1" || kill -9 "$1" 2>/dev/null
+	engine_wait_for 20 sh -c "! kill -0 $1" || kill -9 "$1" 2>/dev/null
 	wait "$1" 2>/dev/null
 	return 0
 }
@@ -137,10 +123,10 @@ ssh_none_left() {
 
 ssh_stop() {
 	# the sessions first: they end when their work does
-	ssh_wait_for 20 sh -c "[ -z \"\$(python3 '$ssh_engines/leftovers' --pid $ssh_pid1 --pid $ssh_pid2 --steps)\" ]"
+	engine_wait_for 20 sh -c "[ -z \"\$(python3 '$ssh_engines/leftovers' --pid $ssh_pid1 --pid $ssh_pid2 --steps)\" ]"
 	ssh_kill "$ssh_pid1"
 	ssh_kill "$ssh_pid2"
-	ssh_wait_for 20 ssh_none_left
+	engine_wait_for 20 ssh_none_left
 	_left=$(ssh_leftovers)
 	ssh_pid1='' ssh_pid2=''
 	if [ -n "$_left" ]; then
