@@ -551,7 +551,8 @@ quick(struct abbyy_pf *e, const unsigned char *p, const unsigned char *end, stru
  * it, no '&'), the rects of that block are nothing to it, until the next
  * start tag that may be a block.  rect_track is called at each '<' in
  * character data and keeps e->rect_ok: it stays on for any start tag
- * whose whole name is in [p, end), has no ':' and is not "block"; end
+ * whose whole name is in [p, end), is plain ASCII (no ':') and is not
+ * "block"; end
  * tags, comments and processing instructions change nothing; anything
  * else, or a tag that is not all in [p, end), turns it off. */
 static void
@@ -561,9 +562,9 @@ rect_track(struct abbyy_pf *e, const unsigned char *p, const unsigned char *end)
 
 	if (q < end && (*q == '/' || *q == '!' || *q == '?'))
 		return;
-	for (n = q; n < end && !is_blank(*n) && *n != '>' && *n != '/' && *n != ':'; n++)
+	for (n = q; name_ok[*n]; n++)	/* (*end is a NUL) */
 		;
-	if (n == end || *n == ':') {
+	if (n == end || !(is_blank(*n) || *n == '>' || *n == '/')) {
 		e->rect_ok = 0;
 		return;
 	}
@@ -667,7 +668,6 @@ elide_run(struct abbyy_pf *e, const unsigned char *p, size_t n, struct buf *out)
 				continue;
 			}
 			i = (size_t)(lt - p);
-			rect_track(e, lt, p + n);
 			e->state = F_LT;
 			c = i > 0 ? p[i - 1] : e->prev;
 			e->holding = e->depth > 0 && e->depth < ELIDE_DEPTH && c < 0x80;
@@ -695,6 +695,8 @@ elide_run(struct abbyy_pf *e, const unsigned char *p, size_t n, struct buf *out)
 					e->mask = 0;
 				}
 			}
+			/* (an element taken out changes nothing for rect_track) */
+			rect_track(e, lt, p + n);
 			break;
 		}
 		case F_LT:
