@@ -27,7 +27,8 @@
  * other byte sequence goes to the parser unchanged; anything unexpected
  * (a DOCTYPE, an encoding that is not ASCII-compatible) turns the filter
  * off for the rest of the document.  abbyy_pf_new(1) turns it off at once
- * (abbyy-pictures --full-parse). */
+ * (abbyy-pictures --full-parse).  Simple <rect .../> elements go the same
+ * way where the scanner cannot want them (see rect_track). */
 
 enum {
 	F_HEAD,		/* the first bytes: is the encoding ASCII-compatible? */
