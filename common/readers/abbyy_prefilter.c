@@ -383,6 +383,19 @@ quick_elem(const unsigned char *p, const unsigned char *end, int utf8, struct bu
 #undef BLANKS
 }
 
+/* buf_add, without a call where there is room (it runs for every tag) */
+static inline void
+out_add(struct buf *b, const void *p, size_t n)
+{
+	if (b->cap - b->len > n) {
+		memcpy(b->s + b->len, p, n);
+		b->len += n;
+		b->s[b->len] = '\0';
+	} else {
+		buf_add(b, p, n);
+	}
+}
+
 /* Remember the shape of p[0..n), a whole element that quick_elem took
  * out. */
 static void
@@ -531,7 +544,7 @@ quick(struct abbyy_pf *e, const unsigned char *p, const unsigned char *end, stru
 				e->order[0] = t;
 			}
 			for (; nl > 0; nl -= 16)
-				buf_add(out, lfs, nl < 16 ? (size_t)nl : 16);
+				out_add(out, lfs, nl < 16 ? (size_t)nl : 16);
 			return k;
 		}
 	if (p[1] == 'r')
@@ -676,7 +689,7 @@ elide_run(struct abbyy_pf *e, const unsigned char *p, size_t n, struct buf *out)
 				size_t mark;
 				long k;
 
-				buf_add(out, p + run, i - run);
+				out_add(out, p + run, i - run);
 				run = i;
 				mark = out->len;
 				if ((k = quick(e, p + i, p + n, out)) > 0) {
@@ -937,7 +950,7 @@ elided:
 	if (candidate(e->state) || (e->state == F_LT && e->holding))
 		buf_add(&e->pend, p + run, n - run);
 	else
-		buf_add(out, p + run, n - run);
+		out_add(out, p + run, n - run);
 }
 
 /* Feed bytes, with a NUL at p[n]; what the parser should see is appended
