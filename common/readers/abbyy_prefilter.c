@@ -27,7 +27,8 @@
  * other byte sequence goes to the parser unchanged; anything unexpected
  * (a DOCTYPE, an encoding that is not ASCII-compatible) turns the filter
  * off for the rest of the document.  abbyy_pf_new(1) turns it off at once
- * (abbyy-pictures --full-parse). */
+ * (abbyy-pictures --full-parse).  Simple <rect .../> elements go the same
+ * way where the scanner cannot want them (see rect_track). */
 
 enum {
 	F_HEAD,		/* the first bytes: is the encoding ASCII-compatible? */
@@ -80,6 +81,7 @@ struct skel {
 	int nval;
 	int empty;		/* "/>": no content */
 	int nl;			/* LF bytes in the literal parts */
+	int rect;		/* a <rect/> (see rect_track) */
 };
 
 struct abbyy_pf {
@@ -102,6 +104,7 @@ struct abbyy_pf {
 	struct skel skel[SKEL_N];
 	int order[SKEL_N];	/* their indexes, most recently used first */
 	int nskel;
+	int rect_ok;		/* <rect> elements may go too (see rect_track) */
 };
 
 /* Byte classes of the fast loops: 1 plain, 0 stop. */
@@ -279,16 +282,17 @@ whole_name_hash(const unsigned char *n, size_t len)
  * LF bytes are appended to out), 0 when it must go to the parser, -1 when
  * it runs past end. */
 static long
-quick_elem(const unsigned char *p, const unsigned char *end, int utf8, struct buf *out)
+quick_elem(const unsigned char *p, const unsigned char *end, int utf8, struct buf *out,
+    const char *name, size_t namelen)
 {
-	const unsigned char *q = p + 1 + ELIDE_NAMELEN, *n0;
+	const unsigned char *q = p + 1 + namelen, *n0;
 	unsigned long long names[ELIDE_ATTRS], seen[4] = { 0, 0, 0, 0 }, h, bit;
 	int nnames = 0, blank, k;
 	unsigned char quote;
 
-	if (end - p < 1 + ELIDE_NAMELEN + 1)
-		return memcmp(p + 1, ELIDE_NAME, (size_t)(end - p - 1)) == 0 ? -1 : 0;
-	if (memcmp(p + 1, ELIDE_NAME, ELIDE_NAMELEN) != 0)
+	if ((size_t)(end - p) < 1 + namelen + 1)
+		return memcmp(p + 1, name, (size_t)(end - p - 1)) == 0 ? -1 : 0;
+	if (memcmp(p + 1, name, namelen) != 0)
 		return 0;
 #define BLANKS(b) do {							\
 		while (is_blank(*q)) {					\
@@ -366,14 +370,30 @@ quick_elem(const unsigned char *p, const unsigned char *end, int utf8, struct bu
 	}
 	if (*q != '<')
 		return 0;
-	if (end - q < 2 + ELIDE_NAMELEN)
-		return memcmp(q, "</" ELIDE_NAME, (size_t)(end - q)) == 0 ? -1 : 0;
-	if (memcmp(q, "</" ELIDE_NAME, 2 + ELIDE_NAMELEN) != 0)
+	if ((size_t)(end - q) < 2 + namelen) {
+		if (end - q >= 2 && q[1] != '/')
+			return 0;
+		return memcmp(q + 2, name, (size_t)(end - q) < 2 ? 0 : (size_t)(end - q) - 2) == 0 ? -1 : 0;
+	}
+	if (q[1] != '/' || memcmp(q + 2, name, namelen) != 0)
 		return 0;
-	q += 2 + ELIDE_NAMELEN;
+	q += 2 + namelen;
 	BLANKS((void)0);
 	return *q == '>' ? (long)(q + 1 - p) : 0;
 #undef BLANKS
+}
+
+/* buf_add, without a call where there is room (it runs for every tag) */
+static inline void
+out_add(struct buf *b, const void *p, size_t n)
+{
+	if (b->cap - b->len > n) {
+		memcpy(b->s + b->len, p, n);
+		b->len += n;
+		b->s[b->len] = '\0';
+	} else {
+		buf_add(b, p, n);
+	}
 }
 
 /* Remember the shape of p[0..n), a whole element that quick_elem took
@@ -386,6 +406,7 @@ skel_add(struct abbyy_pf *e, const unsigned char *p, size_t n)
 	unsigned char q;
 
 	sk.nval = sk.empty = sk.nl = 0;
+	sk.rect = p[1] == 'r';
 	for (;;) {
 		/* up to the next value's opening quote, or the start tag's end */
 		while (i < n && p[i] != '"' && p[i] != '\'' && p[i] != '>')
@@ -402,6 +423,8 @@ skel_add(struct abbyy_pf *e, const unsigned char *p, size_t n)
 		if (p[i] == '>') {
 			sk.len[sk.nval] = (unsigned short)k;
 			sk.empty = p[i - 1] == '/';
+			if (sk.rect && !sk.empty)
+				return;	/* rare: quick_elem decides each time */
 			break;
 		}
 		if (sk.nval == ELIDE_ATTRS)
@@ -513,20 +536,73 @@ quick(struct abbyy_pf *e, const unsigned char *p, const unsigned char *end, stru
 	int i, nl;
 
 	for (i = 0; i < e->nskel; i++)
-		if ((k = skel_match(&e->skel[e->order[i]], p, end, e->utf8, &nl)) > 0) {
+		if ((!e->skel[e->order[i]].rect || e->rect_ok) &&
+		    (k = skel_match(&e->skel[e->order[i]], p, end, e->utf8, &nl)) > 0) {
 			if (i > 0) {	/* to the front */
 				int t = e->order[i];
 				memmove(&e->order[1], &e->order[0], (size_t)i * sizeof t);
 				e->order[0] = t;
 			}
 			for (; nl > 0; nl -= 16)
-				buf_add(out, lfs, nl < 16 ? (size_t)nl : 16);
+				out_add(out, lfs, nl < 16 ? (size_t)nl : 16);
 			return k;
 		}
-	k = quick_elem(p, end, e->utf8, out);
+	if (p[1] == 'r')
+		k = e->rect_ok ? quick_elem(p, end, e->utf8, out, "rect", 4) : 0;
+	else
+		k = quick_elem(p, end, e->utf8, out, ELIDE_NAME, ELIDE_NAMELEN);
 	if (k > 0)
 		skel_add(e, p, (size_t)k);
 	return k;
+}
+
+/* <rect> elements go too, where the scanner does not look at them.
+ *
+ * It reads a rect's box only inside a Picture block with no box of its
+ * own: only after a start tag whose local name is "block" (a prefix does
+ * not matter to it) with a blockType value of the bytes "Picture".  So
+ * after a <block> start tag that cannot be one (no "Picture" anywhere in
+ * it, no '&'), the rects of that block are nothing to it, until the next
+ * start tag that may be a block.  rect_track is called at each '<' in
+ * character data and keeps e->rect_ok: it stays on for any start tag
+ * whose whole name is in [p, end), is plain ASCII (no ':') and is not
+ * "block"; end
+ * tags, comments and processing instructions change nothing; anything
+ * else, or a tag that is not all in [p, end), turns it off. */
+static void
+rect_track(struct abbyy_pf *e, const unsigned char *p, const unsigned char *end)
+{
+	const unsigned char *q = p + 1, *n;
+
+	if (q < end && (*q == '/' || *q == '!' || *q == '?'))
+		return;
+	for (n = q; name_ok[*n]; n++)	/* (*end is a NUL) */
+		;
+	if (n == end || !(is_blank(*n) || *n == '>' || *n == '/')) {
+		e->rect_ok = 0;
+		return;
+	}
+	if (n - q != 5 || memcmp(q, "block", 5) != 0)
+		return;
+	e->rect_ok = 0;
+	for (; n < end && *n != '>'; n++) {
+		if (*n == '&')
+			return;
+		if (*n == '"' || *n == '\'') {
+			const unsigned char *v = n + 1;
+			n = memchr(v, *n, (size_t)(end - v));
+			if (!n)
+				return;
+			if (memchr(v, '&', (size_t)(n - v)))
+				return;
+			/* "Picture" inside a value */
+			for (; v + 7 <= n; v++)
+				if (*v == 'P' && memcmp(v, "Picture", 7) == 0)
+					return;
+		}
+	}
+	if (n < end)
+		e->rect_ok = 1;
 }
 
 /* A line end inside a held candidate: only LF bytes count as lines. */
@@ -566,6 +642,7 @@ bail(struct abbyy_pf *e, struct buf *out)
 		e->depth++;
 		e->state = F_LT;
 		e->holding = 0;
+		e->rect_ok = 0;	/* a tag that rect_track did not see */
 		break;
 	case F_C_END:
 	case F_C_ENDSP:
@@ -612,7 +689,7 @@ elide_run(struct abbyy_pf *e, const unsigned char *p, size_t n, struct buf *out)
 				size_t mark;
 				long k;
 
-				buf_add(out, p + run, i - run);
+				out_add(out, p + run, i - run);
 				run = i;
 				mark = out->len;
 				if ((k = quick(e, p + i, p + n, out)) > 0) {
@@ -632,6 +709,8 @@ elide_run(struct abbyy_pf *e, const unsigned char *p, size_t n, struct buf *out)
 					e->mask = 0;
 				}
 			}
+			/* (an element taken out changes nothing for rect_track) */
+			rect_track(e, lt, p + n);
 			break;
 		}
 		case F_LT:
@@ -871,7 +950,7 @@ elided:
 	if (candidate(e->state) || (e->state == F_LT && e->holding))
 		buf_add(&e->pend, p + run, n - run);
 	else
-		buf_add(out, p + run, n - run);
+		out_add(out, p + run, n - run);
 }
 
 /* Feed bytes, with a NUL at p[n]; what the parser should see is appended

@@ -4,8 +4,10 @@
  * Nearly all of an ABBYY FineReader file is <charParams> elements, one per
  * recognised character.  The pre-filter takes out the ones that are
  * complete, simple and well-formed and puts in their place the LF bytes
- * they held, so that the parser counts the same lines; every other byte
- * goes to the parser unchanged.  Anything unexpected (a DOCTYPE, an
+ * they held, so that the parser counts the same lines; so it does with
+ * the <rect/> elements of blocks that cannot be Picture blocks (the only
+ * ones whose rects the scanner reads).  Every other byte goes to the
+ * parser unchanged.  Anything unexpected (a DOCTYPE, an
  * encoding that is not ASCII-compatible) turns it off for the rest of the
  * document: then bytes pass as they are. */
 #ifndef PLATES_ABBYY_PREFILTER_H

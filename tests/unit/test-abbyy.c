@@ -348,6 +348,7 @@ static void
 test_prefilter(void)
 {
 	struct buf out = BUF_INIT;
+	int i;
 	static const char dup[] = "<?xml version=\"1.0\"?>\n<d><p><charParams l=\"1\" l=\"2\">x"
 	    "</charParams></p></d>";
 
@@ -386,6 +387,56 @@ test_prefilter(void)
 	pf_is("<d><p><charParams l=\"1\">x</charParams", "<d><p><charParams l=\"1\">x</charParams",
 	    "a cut element goes to the parser");
 	pf_is("", "", "nothing");
+
+	/* rects: only outside Picture blocks, and only when sure of it */
+	filtered("<d><page><block blockType=\"Text\" l=\"1\"><region><rect l=\"1\" t=\"2\" "
+	    "r=\"3\" b=\"4\"/>\n<rect l=\"5\" t=\"6\"\nr=\"7\" b=\"8\"/></region></block></page></d>",
+	    0, 0, &out);
+	is_str(buf_str(&out), "<d><page><block blockType=\"Text\" l=\"1\"><region>\n\n"
+	    "</region></block></page></d>", "pre-filter, rects of a text block go");
+	buf_reset(&out);
+	filtered("<d><page><block blockType=\"Text\"><region><rect l=\"1\" t=\"1\" r=\"2\" b=\"2\"/>"
+	    "</region></block><block blockType=\"Picture\"><region><rect l=\"1\" t=\"1\" r=\"2\" "
+	    "b=\"2\"/></region></block></page></d>", 0, 0, &out);
+	is_str(buf_str(&out), "<d><page><block blockType=\"Text\"><region></region></block>"
+	    "<block blockType=\"Picture\"><region><rect l=\"1\" t=\"1\" r=\"2\" b=\"2\"/></region>"
+	    "</block></page></d>", "pre-filter, a known rect shape stays in a Picture block");
+	buf_reset(&out);
+	for (i = 0; i < 2; i++) {
+		/* whole, and cut after "<charParams l=": the element is held */
+		filtered("<d><block blockType=\"Text\" blockName=\"..........................\">"
+		    "<charParams l=\"1\">a<block blockType=\"Picture\"><rect l=\"1\"/></block>"
+		    "</charParams></block></d>", i ? sizeof "<d><block blockType=\"Text\" "
+		    "blockName=\"..........................\"><charParams l=" - 1 : 0, 0, &out);
+		ok(strstr(buf_str(&out), "<rect ") != NULL, "pre-filter, a Picture block inside "
+		    "a text block's charParams keeps its rects (%s)", i ? "pieces" : "whole");
+		buf_reset(&out);
+	}
+	pf_is("<d><block blockType=\"Picture\"><rect l=\"1\" t=\"1\" r=\"2\" b=\"2\"/></block></d>",
+	    "<d><block blockType=\"Picture\"><rect l=\"1\" t=\"1\" r=\"2\" b=\"2\"/></block></d>",
+	    "rects of a Picture block stay");
+	pf_is("<d><block a=\">\" blockType=\"Picture\"><rect l=\"1\"/></block></d>",
+	    "<d><block a=\">\" blockType=\"Picture\"><rect l=\"1\"/></block></d>",
+	    "a '>' in a value does not end the block tag");
+	pf_is("<d><block blockType=\"&#80;icture\"><rect l=\"1\"/></block></d>",
+	    "<d><block blockType=\"&#80;icture\"><rect l=\"1\"/></block></d>",
+	    "a reference in the block tag keeps its rects");
+	filtered("<d><block blockType=\"Text\"><rect l=\"1\"/><x:block xmlns:x=\"u\" "
+	    "blockType=\"Picture\"><rect l=\"1\"/></x:block></block></d>", 0, 0, &out);
+	is_str(buf_str(&out), "<d><block blockType=\"Text\"><x:block xmlns:x=\"u\" "
+	    "blockType=\"Picture\"><rect l=\"1\"/></x:block></block></d>",
+	    "pre-filter, a prefixed block stops rects going");
+	buf_reset(&out);
+	/* pieces: the Picture block's tag is cut after "Pic", its rect whole */
+	filtered("<d><block blockType=\"Text\"></block><block blockType=\"Picture\">"
+	    "<rect l=\"1\"/></block></d>", sizeof "<d><block blockType=\"Text\"></block>"
+	    "<block blockType=\"Pic" - 1, 0, &out);
+	is_str(buf_str(&out), "<d><block blockType=\"Text\"></block><block blockType=\"Picture\">"
+	    "<rect l=\"1\"/></block></d>", "pre-filter, a block tag cut in pieces keeps its rects");
+	buf_reset(&out);
+	pf_is("<d><block blockType=\"Text\"></block><rectangle l=\"1\"/></d>",
+	    "<d><block blockType=\"Text\"></block><rectangle l=\"1\"/></d>",
+	    "a longer name is not a rect");
 
 	filtered("<d><p><charParams l=\"1\"/></p></d>", 0, 1, &out);
 	is_str(buf_str(&out), "<d><p><charParams l=\"1\"/></p></d>", "pre-filter made off");
