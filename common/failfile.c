@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "hset.h"
 #include "store.h"
 #include "xmem.h"
 
@@ -67,23 +68,11 @@ key_len(const char *s, size_t len, int nkey)
 	return len;
 }
 
-static uint64_t
-hash(const char *s, size_t len)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	while (len--) {
-		h ^= (unsigned char)*s++;
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
 /* The slot of the key s[0..klen) in l's table. */
 static size_t *
 slot(const struct lines *l, const char *s, size_t klen)
 {
-	size_t i = (size_t)hash(s, klen) & (l->tcap - 1);
+	size_t i = (size_t)hset_hash(s, klen) & (l->tcap - 1);
 	const struct line *e;
 
 	for (;; i = (i + 1) & (l->tcap - 1)) {

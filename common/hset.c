@@ -17,8 +17,8 @@ struct hset {
 	size_t cap, count;
 };
 
-static uint64_t
-fnv(const char *s, size_t len)
+uint64_t
+hset_hash(const char *s, size_t len)
 {
 	uint64_t h = 1469598103934665603ULL;
 	size_t i;
@@ -81,7 +81,7 @@ grow(struct hset *h)
 int
 hset_add(struct hset *h, const char *s, size_t len)
 {
-	uint64_t hash = fnv(s, len);
+	uint64_t hash = hset_hash(s, len);
 	size_t i = slot(h, hash, s, len);
 
 	if (h->tab[i].s)
@@ -98,7 +98,7 @@ hset_add(struct hset *h, const char *s, size_t len)
 int
 hset_has(const struct hset *h, const char *s, size_t len)
 {
-	return h->tab[slot(h, fnv(s, len), s, len)].s != NULL;
+	return h->tab[slot(h, hset_hash(s, len), s, len)].s != NULL;
 }
 
 size_t

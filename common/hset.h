@@ -3,6 +3,7 @@
 #define PLATES_HSET_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct hset;
 
@@ -12,5 +13,7 @@ int hset_add(struct hset *h, const char *s, size_t len);
 int hset_has(const struct hset *h, const char *s, size_t len);
 size_t hset_count(const struct hset *h);
 void hset_free(struct hset *h);
+/* The hash the set uses (64-bit FNV-1a), for other tables of byte strings. */
+uint64_t hset_hash(const char *s, size_t len);
 
 #endif
