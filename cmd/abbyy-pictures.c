@@ -46,8 +46,10 @@ static const char usage_text[] =
 #define TEMPLATE_TAIL	"/iiif/{id}${page}/{region}/full/0/default.jpg"
 /* the IIIF size and what follows it, "full" or --width's "W," */
 #define TAIL_AFTER_SIZE	"/0/default.jpg"
+#define CONTEXT_DEFAULT	30	/* --context: words each side */
+#define JOIN		" | "	/* between the captions of a page row */
 
-enum { F_OCR, F_DPI, F_MAX = 4 };
+enum { F_OCR, F_DPI, F_CAPTION, F_CONTEXT, F_MAX = 8 };
 
 static struct {
 	int blocks;
@@ -60,6 +62,7 @@ static struct {
 	const char *page_numbers;
 	int fields[F_MAX];	/* -f: F_* in order */
 	int nfields;
+	int context;		/* -f context */
 	struct ocr_config scan;
 	struct cli cli;		/* -q, -H, --retries, --retry-delay, --timeout */
 	const char *url_template;
@@ -69,7 +72,8 @@ static struct {
 	char size[24];		/* the IIIF size: "full", or "W," */
 	const char *failed_path;	/* --failed FILE */
 	struct failfile *failed;
-} opt = { .jobs = 2, .scan = { .min_area = -1, .cover_leaves = 5 } };
+} opt = { .jobs = 2, .scan = { .min_area = -1, .cover_leaves = 5,
+	.caption_gap = OCR_CAPTION_GAP, .context_words = CONTEXT_DEFAULT } };
 
 static const char *const tmpl_names[] = { "id", "page", "region", NULL };
 static const struct cli_spec spec;
@@ -153,6 +157,8 @@ struct sink {
 	struct buf page;	/* the page column */
 	struct buf region;	/* scratch for one region */
 	struct buf url;		/* scratch for one URL */
+	struct buf caption;	/* a page row's caption */
+	const struct ocr_block *first, *last;	/* a page row's context */
 };
 
 static void
@@ -178,6 +184,7 @@ sink_free(struct sink *k)
 	buf_free(&k->page);
 	buf_free(&k->region);
 	buf_free(&k->url);
+	buf_free(&k->caption);
 	buf_free(&k->own_pn_name);
 	ia_pagenums_free(&k->own_pn);
 }
@@ -354,9 +361,19 @@ row_start(struct sink *k, const struct ocr_page *p, long leaf, int has_box, long
 	tsv_escape(line, k->url.s ? k->url.s : "", k->url.len);
 }
 
-/* Width, height, the -f fields, and the row is done. */
+/* A text column: the text (spaces only, no tab or newline) escaped. */
 static void
-row_end(struct sink *k, const struct ocr_page *p)
+put_text(struct buf *line, const char *s)
+{
+	if (s)
+		tsv_escape(line, s, strlen(s));
+}
+
+/* Width, height, the -f fields, and the row is done: caption and
+ * before/after are the block's, or (page rows) those given. */
+static void
+row_end(struct sink *k, const struct ocr_page *p, const char *caption, const char *before,
+    const char *after)
 {
 	struct buf *line = &k->line;
 	const char *sys;
@@ -375,10 +392,53 @@ row_end(struct sink *k, const struct ocr_page *p)
 			if (p->dpi > 0)
 				buf_printf(line, "%ld", p->dpi);
 			break;
+		case F_CAPTION:
+			put_text(line, caption);
+			break;
+		case F_CONTEXT:
+			put_text(line, before);
+			buf_addc(line, '\t');
+			put_text(line, after);
+			break;
 		}
 	}
 	buf_addc(line, '\n');
 	buf_add(k->out, line->s, line->len);
+}
+
+/* A page row's caption: its kept blocks' captions in document order,
+ * each one once, joined by JOIN, at most OCR_CAPTION_MAX bytes; its
+ * context: before the first kept block in reading order and after the
+ * last. */
+static void
+page_text(struct sink *k, const struct ocr_page *p)
+{
+	struct buf *c = &k->caption;
+	size_t i, j;
+
+	buf_reset(c);
+	k->first = k->last = NULL;
+	for (i = 0; i < p->n; i++) {
+		const struct ocr_block *x = &p->b[i];
+		if (x->drop)
+			continue;
+		if (!k->first || x->order < k->first->order)
+			k->first = x;
+		if (!k->last || x->order >= k->last->order)
+			k->last = x;
+		if (!x->caption || !*x->caption || c->len > OCR_CAPTION_MAX)
+			continue;
+		for (j = 0; j < i; j++)
+			if (!p->b[j].drop && p->b[j].caption &&
+			    strcmp(p->b[j].caption, x->caption) == 0)
+				break;
+		if (j < i)
+			continue;
+		if (c->len)
+			buf_adds(c, JOIN);
+		buf_adds(c, x->caption);
+	}
+	ocr_text_cut(c, OCR_CAPTION_MAX);
 }
 
 /* A page row: the region is the union of its kept blocks. */
@@ -409,7 +469,10 @@ page_row(struct sink *k, const struct ocr_page *p, long leaf, size_t n)
 	}
 	row_start(k, p, leaf, boxed && !first, l, t, r, b);
 	buf_printf(&k->line, "\t%zu", n);
-	row_end(k, p);
+	if (opt.scan.text)
+		page_text(k, p);
+	row_end(k, p, buf_str(&k->caption), k->first ? k->first->before : NULL,
+	    k->last ? k->last->after : NULL);
 }
 
 /* The scanner's page: its rows. */
@@ -441,7 +504,7 @@ on_page(void *arg, const struct ocr_page *p, size_t n)
 				buf_printf(&k->line, "\t%ld\t%ld\t%ld\t%ld", b->l, b->t, b->r, b->b);
 			else
 				buf_adds(&k->line, "\t\t\t\t");
-			row_end(k, p);
+			row_end(k, p, b->caption, b->before, b->after);
 		}
 	}
 	if (k->direct && (k->out->len > PIPE_BUF || opt.line_buffered)) {
@@ -1159,12 +1222,14 @@ run_ia(char **paths, int npaths)
 
 /* ---- options ---- */
 
-enum { O_BLOCKS = CLI_LONG, O_COVER_LEAVES, O_CROP, O_FULL_PARSE, O_IA, O_ID, O_KEEP_CARD,
+enum { O_BLOCKS = CLI_LONG, O_CAPTION_GAP, O_CONTEXT, O_COVER_LEAVES, O_CROP, O_FULL_PARSE, O_IA, O_ID, O_KEEP_CARD,
 	O_KEEP_COVERS, O_KEEP_NESTED, O_KEEP_TEXT, O_LINE_BUFFERED, O_MIN_AREA, O_NO_FILTER,
 	O_PAGE_NUMBERS, O_URL_TEMPLATE, O_FAILED, O_WIDTH };
 
 static const struct cli_opt options[] = {
 	{ "blocks", O_BLOCKS, CLI_NOARG },
+	{ "caption-gap", O_CAPTION_GAP, CLI_ARG },
+	{ "context", O_CONTEXT, CLI_ARG },
 	{ "cover-leaves", O_COVER_LEAVES, CLI_ARG },
 	{ "crop", O_CROP, CLI_NOARG },
 	{ "failed", O_FAILED, CLI_ARG },
@@ -1193,7 +1258,7 @@ static void usage(void);
 static void
 parse_fields(const char *val)
 {
-	static const char *const names[] = { "ocr", "dpi", NULL };
+	static const char *const names[] = { "ocr", "dpi", "caption", "context", NULL };
 	const char *p = val;
 
 	opt.nfields = 0;
@@ -1203,11 +1268,16 @@ parse_fields(const char *val)
 			if (strlen(names[i]) == n && strncmp(p, names[i], n) == 0)
 				break;
 		if (!names[i])
-			cli_usage_error(&spec, "-f: unknown field '%.*s' (fields: ocr, dpi)",
+			cli_usage_error(&spec, "-f: unknown field '%.*s' (fields: ocr, dpi, "
+			    "caption, context)",
 			    (int)(n > 40 ? 40 : n), p);
 		if (opt.nfields == F_MAX)
 			cli_usage_error(&spec, "-f: too many fields");
 		opt.fields[opt.nfields++] = (int)i;
+		if (i == F_CAPTION || i == F_CONTEXT)
+			opt.scan.text = 1;
+		if (i == F_CONTEXT)
+			opt.context = 1;
 		if (!p[n])
 			break;
 		p += n + 1;
@@ -1228,6 +1298,13 @@ on_option(void *arg, int key, const char *val)
 	switch (key) {
 	case O_BLOCKS:
 		opt.blocks = 1;
+		break;
+	case O_CAPTION_GAP:
+		opt.scan.caption_gap = cli_double(&spec, "--caption-gap", val, 0, 100);
+		break;
+	case O_CONTEXT:
+		opt.scan.context_words = (int)cli_long(&spec, "--context", val, 1,
+		    OCR_CONTEXT_WORDS_MAX);
 		break;
 	case O_COVER_LEAVES:
 		opt.scan.cover_leaves = cli_long(&spec, "--cover-leaves", val, 0, 1000);
@@ -1323,7 +1400,8 @@ put_header(void)
 {
 	static const char hb[] = "library\tid\tpage\turl\tl\tt\tr\tb\twidth\theight";
 	static const char hp[] = "library\tid\tpage\turl\tnpictures\twidth\theight";
-	static const char *const names[] = { "\tocr", "\tdpi" };
+	static const char *const names[] = { "\tocr", "\tdpi", "\tcaption",
+		"\tbefore\tafter" };
 	int i;
 
 	if (opt.blocks)
@@ -1382,7 +1460,13 @@ usage(void)
 	    "                       region\n"
 	    "      --failed FILE    list the inputs that failed in FILE (ids with --ia,\n"
 	    "                       else file names), to rerun: --ia --failed F < F\n"
-	    "  -f, --fields LIST    extra columns: ocr (what made the OCR), dpi\n"
+	    "      --caption-gap PCT  how far a caption may lie from its picture, and\n"
+	    "                       its lines from each other: PCT %% of the page's\n"
+	    "                       height (default 5)\n"
+	    "      --context N      -f context: N words each side (default 30)\n"
+	    "  -f, --fields LIST    extra columns: ocr (what made the OCR), dpi,\n"
+	    "                       caption (the text under, else over, the picture),\n"
+	    "                       context (before and after: the words around it)\n"
 	    "      --full-parse     hand every byte to the XML parser (slower; see the\n"
 	    "                       manual)\n"
 	    "  -H, --header         print a header row (with --ia: the input has one)\n"
@@ -1430,6 +1514,8 @@ main(int argc, char **argv)
 	if (opt.width && opt.url_template)
 		cli_usage_error(&spec, "--width and --url-template exclude each other (put the "
 		    "size in the template)");
+	if (!opt.context)
+		opt.scan.context_words = 0;	/* none to compute */
 	template_init();
 	if (opt.ia)
 		ia_base_url();

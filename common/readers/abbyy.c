@@ -20,6 +20,7 @@ struct abbyy_scan {
 	/* names interned in the parser's dictionary: compared as pointers */
 	const xmlChar *n_document, *n_page, *n_block, *n_rect;
 	const xmlChar *n_blocktype, *n_l, *n_t, *n_r, *n_b, *n_width, *n_height, *n_resolution;
+	const xmlChar *n_par, *n_line, *n_formatting;
 
 	struct ocr_filter f;	/* the filters; kept pages go to the caller */
 	struct abbyy_pf *pf;	/* the charParams pre-filter */
@@ -30,8 +31,11 @@ struct abbyy_scan {
 	long rl, rt, rr, rb;	/* union of the rects of the current block */
 	int nrect;
 	struct ocr_page cur;
-
-
+	/* config.text: the lines' text */
+	int text;
+	int in_fmt;		/* in a <formatting> of a kept line */
+	int ws;			/* a whitespace run is open ... */
+	int ws_nl;		/* ... with this many line breaks */
 };
 
 /* A whole number from an attribute value (value .. end); 0 if not one.
@@ -105,6 +109,76 @@ block_end(struct abbyy_scan *s)
 	s->in_pic = 0;
 }
 
+/* The text of a line (config.text), which comes inside <formatting>:
+ * as the characters' own elements (<charParams>, whose text only the
+ * full parse sees), or bare (FineReader 6, and the pre-filter's keep-text
+ * mode).  Pretty-printed files put each <charParams> on a line of its
+ * own, so the whitespace between characters decides: a run without a
+ * line break, or with two or more (a whitespace character between two
+ * indentations), is a space; a run with exactly one line break is
+ * indentation, nothing. */
+static void
+ws_end(struct abbyy_scan *s)
+{
+	if (s->ws && s->ws_nl != 1)
+		ocr_line_space(&s->cur);
+	s->ws = s->ws_nl = 0;
+}
+
+static void
+on_chars(void *ctx, const xmlChar *p, int n)
+{
+	struct abbyy_scan *s = ctx;
+	int i = 0, j;
+
+	if (!s->in_fmt || !s->cur.line_open)
+		return;
+	while (i < n) {
+		for (; i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\n' || p[i] == '\r'); i++) {
+			s->ws = 1;
+			s->ws_nl += p[i] == '\n';
+		}
+		for (j = i; j < n && p[j] != ' ' && p[j] != '\t' && p[j] != '\n' && p[j] != '\r'; j++)
+			;
+		if (j > i) {
+			ws_end(s);
+			ocr_line_text(&s->cur, (const char *)p + i, (size_t)(j - i));
+		}
+		i = j;
+	}
+}
+
+/* The elements of text, with config.text. */
+static void
+text_start(struct abbyy_scan *s, const xmlChar *name, int nattr, const xmlChar **attr)
+{
+	long box[4];
+
+	if (name == s->n_formatting) {
+		s->in_fmt = 1;
+	} else if (name == s->n_line) {
+		if (attr_box(s, nattr, attr, box) == 15)
+			ocr_line_start(&s->cur, box[0], box[1], box[2], box[3]);
+		else
+			s->cur.line_open = 0;
+		s->ws = s->ws_nl = 0;
+	} else if (name == s->n_par) {
+		ocr_par_start(&s->cur);
+	}
+}
+
+static void
+text_end(struct abbyy_scan *s, const xmlChar *name)
+{
+	if (name == s->n_formatting) {
+		ws_end(s);
+		s->in_fmt = 0;
+	} else if (name == s->n_line) {
+		ocr_line_end(&s->cur);
+		s->in_fmt = 0;
+	}
+}
+
 static void
 root_check(struct abbyy_scan *s, const xmlChar *name)
 {
@@ -147,6 +221,7 @@ on_start(void *ctx, const xmlChar *name, const xmlChar *prefix, const xmlChar *u
 			if (a[0] == s->n_blocktype) {
 				if (a[4] - a[3] == 7 && memcmp(a[3], "Picture", 7) == 0) {
 					struct ocr_block *b = ocr_page_add(&s->cur);
+					b->order = s->cur.nlines;
 					found = attr_box(s, nattr, attr, box);
 					if (found == 15) {
 						b->l = box[0];
@@ -169,6 +244,8 @@ on_start(void *ctx, const xmlChar *name, const xmlChar *prefix, const xmlChar *u
 		if (s->in_page)
 			page_end(s);
 		s->cur.n = 0;
+		ocr_text_reset(&s->cur);
+		s->in_fmt = 0;
 		s->cur.index = ocr_filter_page_start(&s->f);
 		s->cur.width = s->cur.height = s->cur.dpi = s->cur.leaf = -1;
 		for (i = 0; i < nattr; i++) {
@@ -187,6 +264,8 @@ on_start(void *ctx, const xmlChar *name, const xmlChar *prefix, const xmlChar *u
 	}
 	if (!s->x.root_seen)
 		root_check(s, name);
+	else if (s->text && s->in_page)
+		text_start(s, name, nattr, attr);
 }
 
 static void
@@ -198,6 +277,8 @@ on_end(void *ctx, const xmlChar *name, const xmlChar *prefix, const xmlChar *uri
 	if (name == s->n_block) {
 		if (s->in_pic)
 			block_end(s);
+	} else if (s->text && s->in_page && name != s->n_page) {
+		text_end(s, name);
 	} else if (name == s->n_page) {
 		if (s->in_pic)
 			block_end(s);
@@ -236,14 +317,19 @@ abbyy_scan_new(const struct ocr_config *c, const char *name, ocr_page_fn fn, voi
 	xmlSAXHandler sax;
 
 	ocr_filter_init(&s->f, c, OCR_MIN_AREA_ABBYY, 1, fn, arg);
-	s->pf = abbyy_pf_new(c->full_parse);
+	/* the text is in the <charParams> the pre-filter removes */
+	s->pf = abbyy_pf_new(c->full_parse || c->text);
+	s->text = c->text;
 	xml_sax_init(&sax, NULL);
 	sax.startElementNs = on_start;
+	if (c->text)
+		sax.characters = sax.ignorableWhitespace = on_chars;
 	sax.endElementNs = on_end;
 	sax.internalSubset = on_doctype;
 	sax.entityDecl = on_entity_decl;
-	/* characters, ignorableWhitespace, startDocument and all the rest stay
-	 * NULL: no text is handed over and no document is built */
+	/* without config.text, characters, ignorableWhitespace, startDocument
+	 * and all the rest stay NULL: no text is handed over and no document
+	 * is built */
 	xmlscan_open(&s->x, &sax, name);
 	s->n_document = xmlscan_intern(&s->x, "document");
 	s->n_page = xmlscan_intern(&s->x, "page");
@@ -257,6 +343,9 @@ abbyy_scan_new(const struct ocr_config *c, const char *name, ocr_page_fn fn, voi
 	s->n_width = xmlscan_intern(&s->x, "width");
 	s->n_height = xmlscan_intern(&s->x, "height");
 	s->n_resolution = xmlscan_intern(&s->x, "resolution");
+	s->n_par = xmlscan_intern(&s->x, "par");
+	s->n_line = xmlscan_intern(&s->x, "line");
+	s->n_formatting = xmlscan_intern(&s->x, "formatting");
 	return s;
 }
 
@@ -312,6 +401,7 @@ abbyy_scan_free(struct abbyy_scan *s)
 		return;
 	ocr_filter_free(&s->f);
 	free(s->cur.b);
+	ocr_text_free(&s->cur);
 	xmlscan_close(&s->x);
 	buf_free(&s->fbuf);
 	abbyy_pf_free(s->pf);

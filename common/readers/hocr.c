@@ -37,6 +37,8 @@ struct hocr_scan {
 	unsigned long page_depth;	/* of the open ocr_page, or 0 */
 	unsigned long area_depth;	/* of the open ocr_carea, or 0 */
 	unsigned long word_depth;	/* of the open ocrx_word, or 0 */
+	unsigned long line_depth;	/* of the open line (config.text), or 0 */
+	int text;		/* config.text: keep the lines */
 	long area_box[4];
 	int area_has_box;
 	unsigned long area_words, area_inked;
@@ -156,6 +158,21 @@ attr(int nattr, const xmlChar **a, const xmlChar *name, const xmlChar **end)
 			return a[3];
 		}
 	return NULL;
+}
+
+/* Is the class attribute v[0..n) one of a text line's (Tesseract's
+ * ocr_line, ocr_caption, ocr_header, ocr_textfloat; ocrx_line)? */
+static int
+is_line(const xmlChar *v, const xmlChar *end)
+{
+	static const char *const classes[] = { "ocr_line", "ocr_caption", "ocr_header",
+		"ocr_textfloat", "ocrx_line", NULL };
+	int i;
+
+	for (i = 0; classes[i]; i++)
+		if (has_class(v, end, classes[i]))
+			return 1;
+	return 0;
 }
 
 /* ---- the document's system ---- */
@@ -330,6 +347,8 @@ page_start(struct hocr_scan *s, int nattr, const xmlChar **a)
 
 	s->cur.n = 0;
 	s->nwords = 0;
+	s->line_depth = 0;
+	ocr_text_reset(&s->cur);
 	s->cur.index = ocr_filter_page_start(&s->f);
 	s->cur.width = s->cur.height = s->cur.dpi = s->cur.leaf = -1;
 	s->page_depth = s->depth;
@@ -359,6 +378,7 @@ add_box(struct hocr_scan *s, const long box[4], int has_box)
 {
 	struct ocr_block *b = ocr_page_add(&s->cur);
 
+	b->order = s->cur.nlines;
 	if (has_box) {
 		b->l = box[0];
 		b->t = box[1];
@@ -425,9 +445,23 @@ on_start(void *ctx, const xmlChar *name, const xmlChar *prefix, const xmlChar *u
 	if (!s->page_depth)
 		return;
 	t = attr(nattr, a, s->n_title, &te);
+	if (s->text && is_line(c, ce)) {
+		if (s->line_depth)
+			return;
+		s->line_depth = s->depth;
+		if (t && title_prop(t, te, "bbox", box, 4) == 4)
+			ocr_line_start(&s->cur, box[0], box[1], box[2], box[3]);
+		return;
+	}
+	if (s->text && has_class(c, ce, "ocr_par")) {
+		ocr_par_start(&s->cur);
+		return;
+	}
 	if (has_class(c, ce, "ocrx_word")) {
 		if (s->word_depth)
 			return;
+		if (s->line_depth)
+			ocr_line_space(&s->cur);
 		s->word_depth = s->depth;
 		s->word_inked = 0;
 		s->word_has_box = t && title_prop(t, te, "bbox", box, 4) == 4;
@@ -454,11 +488,33 @@ on_end(void *ctx, const xmlChar *name, const xmlChar *prefix, const xmlChar *uri
 	(void)name, (void)prefix, (void)uri;
 	if (s->word_depth == s->depth)
 		word_end(s);
+	if (s->line_depth == s->depth) {
+		s->line_depth = 0;
+		ocr_line_end(&s->cur);
+	}
 	if (s->area_depth == s->depth)
 		area_end(s);
 	if (s->page_depth == s->depth)
 		page_end(s);
 	s->depth--;
+}
+
+/* The open word's text for its line: a word is one token, so the
+ * whitespace inside it (chOCR's between its characters) is dropped. */
+static void
+word_text(struct hocr_scan *s, const xmlChar *p, int n)
+{
+	int i = 0, j;
+
+	while (i < n) {
+		while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\n' || p[i] == '\r'))
+			i++;
+		for (j = i; j < n && p[j] != ' ' && p[j] != '\t' && p[j] != '\n' && p[j] != '\r'; j++)
+			;
+		if (j > i)
+			ocr_line_text(&s->cur, (const char *)p + i, (size_t)(j - i));
+		i = j;
+	}
 }
 
 /* Text: does the open word hold anything but blanks? */
@@ -468,7 +524,11 @@ on_chars(void *ctx, const xmlChar *p, int n)
 	struct hocr_scan *s = ctx;
 	int i;
 
-	if (!s->word_depth || s->word_inked)
+	if (!s->word_depth)
+		return;
+	if (s->line_depth)
+		word_text(s, p, n);
+	if (s->word_inked)
 		return;
 	for (i = 0; i < n; i++) {
 		if (p[i] == ' ' || p[i] == '\t' || p[i] == '\n' || p[i] == '\r')
@@ -543,6 +603,7 @@ hocr_scan_new(const struct ocr_config *c, const char *name, ocr_page_fn fn, void
 
 	ocr_filter_init(&s->f, c, OCR_MIN_AREA_HOCR, 0, fn, arg);
 	s->pf = hocr_pf_new(c->full_parse);
+	s->text = c->text;
 	xml_sax_init(&sax, NULL);
 	sax.startElementNs = on_start;
 	sax.endElementNs = on_end;
@@ -622,6 +683,7 @@ hocr_scan_free(struct hocr_scan *s)
 		return;
 	ocr_filter_free(&s->f);
 	free(s->cur.b);
+	ocr_text_free(&s->cur);
 	free(s->words);
 	free(s->clip);
 	free(s->active);

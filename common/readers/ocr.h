@@ -28,6 +28,8 @@
 
 #include <stddef.h>
 
+struct buf;
+
 enum {
 	OCR_KEPT,
 	OCR_DROP_CARD,
@@ -43,6 +45,17 @@ struct ocr_block {
 	int has_box;
 	int drop;		/* OCR_KEPT or the filter that dropped it */
 	double text;		/* hOCR: the share (0..1) covered by words */
+	size_t order;		/* text lines of the page before it (reading order) */
+	/* with ocr_config.text, for the kept blocks handed over: the caption
+	 * and the running text before and after (ocr_text.c); else NULL */
+	char *caption, *before, *after;
+};
+
+/* A line of text, with config.text: its box and its words in p->text. */
+struct ocr_line {
+	long l, t, r, b;
+	long par;		/* the page's paragraph it belongs to (0, 1, ...) */
+	size_t off, len;	/* its text: p->text[off .. off+len) */
 };
 
 struct ocr_page {
@@ -55,6 +68,15 @@ struct ocr_page {
 				 * in the title's image), else -1 */
 	struct ocr_block *b;	/* in document order */
 	size_t n, cap;
+	/* with ocr_config.text: the lines in document order (reading order),
+	 * at most OCR_MAX_LINES of them and OCR_MAX_TEXT bytes of text */
+	struct ocr_line *lines;
+	size_t nlines, lines_cap;
+	char *text;
+	size_t text_len, text_cap;
+	long npars;		/* paragraphs started */
+	int line_open;		/* the last line takes text */
+	int space;		/* a space is due before the next word */
 };
 
 /* The filters' defaults: min_area below 0 means the format's own. */
@@ -71,6 +93,9 @@ struct ocr_config {
 	int no_filter;		/* no filter at all */
 	int full_parse;		/* no pre-filter: every byte to the parser */
 	int keep_text;		/* hOCR: keep boxes covered by words */
+	int text;		/* read the lines: captions and context */
+	double caption_gap;	/* percent of the page height (OCR_CAPTION_GAP) */
+	int context_words;	/* words of context each side (0: none) */
 };
 
 struct ocr_stats {
@@ -112,6 +137,49 @@ void ocr_filter_end(struct ocr_filter *f, int all);
 void ocr_filter_free(struct ocr_filter *f);
 /* A new block on p (zeroed). */
 struct ocr_block *ocr_page_add(struct ocr_page *p);
+
+/* ---- text: captions and context (ocr_text.c) ----
+ *
+ * The caption of a box: the lines directly below it, else directly
+ * above.  A line is a candidate when it overlaps the box horizontally by
+ * at least half the narrower of the two, is not vertical (taller than
+ * twice its width), and lies on the box's side of its edge (its middle
+ * below the bottom edge, or above the top edge).  The first band is every
+ * candidate whose near edge lies within the gap (caption_gap percent of
+ * the page height) of the box's edge; then the candidates of the same
+ * paragraphs join while each lies within the gap of the band's far edge.
+ * The lines come in reading order, joined by spaces, cut to at most
+ * OCR_CAPTION_MAX bytes at a character boundary. */
+#define OCR_CAPTION_GAP		5.0	/* percent of the page height */
+#define OCR_CAPTION_MAX		1000	/* bytes of one caption */
+#define OCR_CONTEXT_MAX		2000	/* bytes of context on each side */
+#define OCR_CONTEXT_WORDS_MAX	200
+#define OCR_MAX_LINES		20000	/* lines kept per page */
+#define OCR_MAX_TEXT		(1 << 20)	/* bytes of text kept per page */
+
+/* A paragraph starts on p (the lines after it belong to it). */
+void ocr_par_start(struct ocr_page *p);
+/* A line starts on p with box l t r b; its text follows.  Past the
+ * bounds the line and its text are not kept. */
+void ocr_line_start(struct ocr_page *p, long l, long t, long r, long b);
+/* Text for the open line: whitespace and control characters are one
+ * space between words; space forces a word break. */
+void ocr_line_text(struct ocr_page *p, const char *s, size_t n);
+void ocr_line_space(struct ocr_page *p);
+void ocr_line_end(struct ocr_page *p);
+/* Forget the page's text (a new page). */
+void ocr_text_reset(struct ocr_page *p);
+void ocr_text_free(struct ocr_page *p);
+/* The caption of box b on p (rule above), appended to out; NUL-ended. */
+void ocr_caption(const struct ocr_page *p, const struct ocr_block *b, double gap_pct,
+    struct buf *out);
+/* Up to nwords words of the text before reading position order (the
+ * last ones) and after it (the first ones), each NUL-ended and at most
+ * OCR_CONTEXT_MAX bytes. */
+void ocr_context(const struct ocr_page *p, size_t order, int nwords, struct buf *before,
+    struct buf *after);
+/* Cut b to at most max bytes at a character (UTF-8) boundary. */
+void ocr_text_cut(struct buf *b, size_t max);
 
 /* ---- the scanner for either format ---- */
 

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "ocr.h"
 #include "xmem.h"
 
@@ -102,6 +103,42 @@ page_finish(struct ocr_filter *f, struct ocr_page *p, int end_window)
 	f->fn(f->arg, p, n);
 }
 
+static void
+held_free(struct ocr_page *h)
+{
+	size_t i;
+
+	for (i = 0; i < h->n; i++) {
+		free(h->b[i].caption);
+		free(h->b[i].before);
+		free(h->b[i].after);
+	}
+	free(h->b);
+}
+
+/* The caption and context of the blocks of held page h, from the text of
+ * the reader's page p. */
+static void
+text_of(const struct ocr_filter *f, const struct ocr_page *p, struct ocr_page *h)
+{
+	struct buf c = BUF_INIT, bef = BUF_INIT, aft = BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < h->n; i++) {
+		struct ocr_block *b = &h->b[i];
+		ocr_caption(p, b, f->c.caption_gap, &c);
+		b->caption = xstrdup(buf_str(&c));
+		if (f->c.context_words > 0) {
+			ocr_context(p, b->order, f->c.context_words, &bef, &aft);
+			b->before = xstrdup(buf_str(&bef));
+			b->after = xstrdup(buf_str(&aft));
+		}
+	}
+	buf_free(&c);
+	buf_free(&bef);
+	buf_free(&aft);
+}
+
 /* Release held pages: those with at least cover_leaves pages after them
  * (all == 0), or all of them at the end (all == 1: in the end window;
  * all == 2: the input broke off, so none is known to be an end leaf). */
@@ -113,7 +150,7 @@ release(struct ocr_filter *f, int all)
 
 	while (k < f->nheld && (all || f->held[k].index + window < f->st.npages)) {
 		page_finish(f, &f->held[k], all == 1);
-		free(f->held[k].b);
+		held_free(&f->held[k]);
 		k++;
 	}
 	if (k) {
@@ -162,6 +199,12 @@ ocr_filter_page_end(struct ocr_filter *f, struct ocr_page *p)
 		for (i = 0; i < p->n; i++)
 			if (!p->b[i].drop)
 				h->b[j++] = p->b[i];
+		/* the text stays the reader's; what the blocks need is taken */
+		h->lines = NULL;
+		h->text = NULL;
+		h->nlines = h->lines_cap = h->text_len = h->text_cap = 0;
+		if (f->c.text)
+			text_of(f, p, h);
 	}
 	release(f, 0);
 }
@@ -178,7 +221,7 @@ ocr_filter_free(struct ocr_filter *f)
 	size_t i;
 
 	for (i = 0; i < f->nheld; i++)
-		free(f->held[i].b);
+		held_free(&f->held[i]);
 	free(f->held);
 	f->held = NULL;
 	f->nheld = f->held_cap = 0;
