@@ -105,6 +105,8 @@ struct abbyy_pf {
 	int order[SKEL_N];	/* their indexes, most recently used first */
 	int nskel;
 	int rect_ok;		/* <rect> elements may go too (see rect_track) */
+	int keep_text;		/* a charParams' text stays (abbyy_pf_keep_text) */
+	struct buf elem;	/* keep_text: a held element, whole */
 };
 
 /* Byte classes of the fast loops: 1 plain, 0 stop. */
@@ -222,8 +224,16 @@ abbyy_pf_free(struct abbyy_pf *e)
 	buf_free(&e->pend);
 	buf_free(&e->nl);
 	buf_free(&e->head);
+	buf_free(&e->elem);
 	free(e);
 }
+
+void
+abbyy_pf_keep_text(struct abbyy_pf *e)
+{
+	e->keep_text = 1;
+}
+
 
 int
 abbyy_pf_off(const struct abbyy_pf *e)
@@ -526,6 +536,35 @@ skel_match(const struct skel *sk, const unsigned char *p, const unsigned char *e
 	return (long)(q + 3 + ELIDE_NAMELEN - p);
 }
 
+/* keep_text: the text of p[0..n), a whole charParams element taken out,
+ * without CR and LF bytes (they went out before it), appended to out.  Its
+ * start tag ends at the first '>' outside a value; its end tag starts at
+ * its last '<'. */
+static void
+text_add(const unsigned char *p, size_t n, struct buf *out)
+{
+	size_t i, end;
+	unsigned char q = 0;
+
+	if (n < 2 || p[n - 2] == '/')
+		return;		/* "<charParams .../>" */
+	for (i = 1; i < n; i++) {
+		if (q) {
+			if (p[i] == q)
+				q = 0;
+		} else if (p[i] == '"' || p[i] == '\'') {
+			q = p[i];
+		} else if (p[i] == '>') {
+			break;
+		}
+	}
+	for (end = n - 1; end > i && p[end] != '<'; end--)
+		;
+	for (i++; i < end; i++)
+		if (!IS_NL(p[i]))
+			buf_addc(out, (char)p[i]);
+}
+
 /* quick_elem, through the shapes seen before: the element's length when
  * it goes, 0 when it must go to the parser, -1 when it runs past end. */
 static long
@@ -545,12 +584,17 @@ quick(struct abbyy_pf *e, const unsigned char *p, const unsigned char *end, stru
 			}
 			for (; nl > 0; nl -= 16)
 				out_add(out, lfs, nl < 16 ? (size_t)nl : 16);
+			if (e->keep_text && !e->skel[e->order[0]].rect)
+				text_add(p, (size_t)k, out);
 			return k;
 		}
-	if (p[1] == 'r')
+	if (p[1] == 'r') {
 		k = e->rect_ok ? quick_elem(p, end, e->utf8, out, "rect", 4) : 0;
-	else
+	} else {
 		k = quick_elem(p, end, e->utf8, out, ELIDE_NAME, ELIDE_NAMELEN);
+		if (k > 0 && e->keep_text)
+			text_add(p, (size_t)k, out);
+	}
 	if (k > 0)
 		skel_add(e, p, (size_t)k);
 	return k;
@@ -938,9 +982,16 @@ elide_run(struct abbyy_pf *e, const unsigned char *p, size_t n, struct buf *out)
 		e->held++;
 		continue;
 elided:
-		/* a whole simple element: only its line ends go on */
-		buf_reset(&e->pend);
+		/* a whole simple element: only its line ends go on (and its
+		 * text, with keep_text) */
 		buf_add(out, e->nl.s, e->nl.len);
+		if (e->keep_text) {
+			buf_reset(&e->elem);
+			buf_add(&e->elem, e->pend.s, e->pend.len);
+			buf_add(&e->elem, p + run, i + 1 - run);
+			text_add((const unsigned char *)e->elem.s, e->elem.len, out);
+		}
+		buf_reset(&e->pend);
 		i++;
 		run = i;
 		e->state = F_TEXT;

@@ -24,6 +24,11 @@ struct abbyy_pf *abbyy_pf_new(int off);
 void abbyy_pf_free(struct abbyy_pf *e);
 /* Is it off (bytes pass unchanged, abbyy_pf_feed need not be called)? */
 int abbyy_pf_off(const struct abbyy_pf *e);
+/* Keep the text: each <charParams> element taken out leaves its text in
+ * its place (without its CR and LF bytes, which go before it as ever), so
+ * that each <formatting> element holds its line's characters, as in a
+ * file without charParams.  Call it before the first abbyy_pf_feed. */
+void abbyy_pf_keep_text(struct abbyy_pf *e);
 /* Feed p[0..n), which must be followed by a NUL byte (p[n] == '\0'); what
  * the parser should see is appended to out. */
 void abbyy_pf_feed(struct abbyy_pf *e, const char *p, size_t n, struct buf *out);

@@ -306,14 +306,17 @@ test_broken(void)
 
 /* ---- the pre-filter on its own ---- */
 
-/* What the parser gets from in, fed in pieces of step bytes (0: whole). */
+/* What the parser gets from in, fed in pieces of step bytes (0: whole);
+ * off 1: made off, 2: keeping the text. */
 static void
 filtered(const char *in, size_t step, int off, struct buf *out)
 {
-	struct abbyy_pf *pf = abbyy_pf_new(off);
+	struct abbyy_pf *pf = abbyy_pf_new(off == 1);
 	struct buf piece = BUF_INIT;
 	size_t i, n, len = strlen(in);
 
+	if (off == 2)
+		abbyy_pf_keep_text(pf);
 	for (i = 0; i < len; i += n) {
 		n = step && len - i > step ? step : len - i;
 		buf_reset(&piece);
@@ -330,7 +333,7 @@ filtered(const char *in, size_t step, int off, struct buf *out)
 }
 
 static void
-pf_is(const char *in, const char *want, const char *what)
+pf_mode_is(const char *in, int mode, const char *want, const char *what)
 {
 	static const size_t steps[] = { 0, 1, 2, 3, 5, 11 };
 	struct buf out = BUF_INIT;
@@ -338,10 +341,41 @@ pf_is(const char *in, const char *want, const char *what)
 
 	for (i = 0; i < sizeof steps / sizeof steps[0]; i++) {
 		buf_reset(&out);
-		filtered(in, steps[i], 0, &out);
+		filtered(in, steps[i], mode, &out);
 		is_str(buf_str(&out), want, "pre-filter, %s, pieces of %zu", what, steps[i]);
 	}
 	buf_free(&out);
+}
+
+static void
+pf_is(const char *in, const char *want, const char *what)
+{
+	pf_mode_is(in, 0, want, what);
+}
+
+/* abbyy_pf_keep_text: each element's text stays in its place */
+static void
+test_prefilter_keep_text(void)
+{
+	int i;
+
+	pf_mode_is("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<d><line><formatting>"
+	    "<charParams l=\"1\" t=\"2\">a</charParams>\n<charParams l=\"3\">b</charParams>"
+	    "<charParams l='4'/><charParams l=\"5\" q=\"x>y\">c</charParams >"
+	    "</formatting></line></d>\n", 2,
+	    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<d><line><formatting>a\nbc"
+	    "</formatting></line></d>\n", "keeping the text");
+	pf_mode_is("<d><p><charParams\nl=\"1\"\r\nt=\"2\">\nx\r\n</charParams></p>\n</d>", 2,
+	    "<d><p>\n\n\n\nx</p>\n</d>", "keeping the text, its LF bytes first");
+	pf_mode_is("<d><p><charParams l=\"1\">&amp;</charParams></p></d>", 2,
+	    "<d><p><charParams l=\"1\">&amp;</charParams></p></d>",
+	    "keeping the text, an entity stays with its element");
+	/* a run of elements of one shape: the remembered shape keeps the text */
+	for (i = 0; i < 2; i++)
+		pf_mode_is("<d><charParams l=\"1\" t=\"22\">W</charParams><charParams l=\"3\" "
+		    "t=\"4\">o</charParams><charParams l=\"55\" t=\"6\">r</charParams>"
+		    "<charParams l=\"7\" t=\"8\">d</charParams></d>", 2, "<d>Word</d>",
+		    "keeping the text, known shapes");
 }
 
 static void
@@ -438,9 +472,35 @@ test_prefilter(void)
 	    "<d><block blockType=\"Text\"></block><rectangle l=\"1\"/></d>",
 	    "a longer name is not a rect");
 
+	test_prefilter_keep_text();
 	filtered("<d><p><charParams l=\"1\"/></p></d>", 0, 1, &out);
 	is_str(buf_str(&out), "<d><p><charParams l=\"1\"/></p></d>", "pre-filter made off");
 	buf_free(&out);
+}
+
+/* The non-blank bytes of character data in s (after the prolog); with
+ * inside, only in the elements whose start tag begins so. */
+static size_t
+text_bytes(const char *s, const char *inside)
+{
+	size_t n = 0, k = inside ? strlen(inside) : 0;
+	int in = !inside;
+
+	if ((s = strstr(s, "?>")) != NULL)
+		s += 2;
+	while (s && *s) {
+		if (*s == '<') {
+			if (inside)
+				in = strncmp(s, inside, k) == 0;
+			s = strchr(s, '>');
+			if (!s)
+				break;
+		} else if (in && *s != ' ' && *s != '\n' && *s != '\r' && *s != '\t') {
+			n++;
+		}
+		s++;
+	}
+	return n;
 }
 
 /* On a whole real file: far fewer bytes, the same lines, and the same
@@ -470,6 +530,17 @@ test_prefilter_file(void)
 	for (p = buf_str(&out); (p = strstr(p, "<charParams")) != NULL; p++)
 		left++;
 	ok(left < 12854 / 100, "mewel: under 1%% of its 12854 charParams left (%zu)", left);
+	abbyy_pf_free(pf);
+
+	/* keeping the text: the same characters outside tags as the charParams
+	 * elements hold */
+	pf = abbyy_pf_new(0);
+	abbyy_pf_keep_text(pf);
+	buf_reset(&out);
+	abbyy_pf_feed(pf, all.s, all.len, &out);
+	abbyy_pf_end(pf, &out);
+	is_int((long)text_bytes(buf_str(&out), NULL), (long)text_bytes(buf_str(&all), "<charParams"),
+	    "mewel: keeping the text, every character stays");
 	abbyy_pf_free(pf);
 	buf_free(&all);
 	buf_free(&out);
