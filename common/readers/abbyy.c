@@ -20,7 +20,7 @@ struct abbyy_scan {
 	/* names interned in the parser's dictionary: compared as pointers */
 	const xmlChar *n_document, *n_page, *n_block, *n_rect;
 	const xmlChar *n_blocktype, *n_l, *n_t, *n_r, *n_b, *n_width, *n_height, *n_resolution;
-	const xmlChar *n_par, *n_line, *n_formatting;
+	const xmlChar *n_par, *n_line, *n_formatting, *n_charparams;
 
 	struct ocr_filter f;	/* the filters; kept pages go to the caller */
 	struct abbyy_pf *pf;	/* the charParams pre-filter */
@@ -34,8 +34,10 @@ struct abbyy_scan {
 	/* config.text: the lines' text */
 	int text;
 	int in_fmt;		/* in a <formatting> of a kept line */
+	int in_char;		/* in a <charParams> (the full parse sees them) */
 	int ws;			/* a whitespace run is open ... */
 	int ws_nl;		/* ... with this many line breaks */
+	int nl_min;		/* the fewest between two characters (0: none yet) */
 };
 
 /* A whole number from an attribute value (value .. end); 0 if not one.
@@ -111,17 +113,25 @@ block_end(struct abbyy_scan *s)
 
 /* The text of a line (config.text), which comes inside <formatting>:
  * as the characters' own elements (<charParams>, whose text only the
- * full parse sees), or bare (FineReader 6, and the pre-filter's keep-text
- * mode).  Pretty-printed files put each <charParams> on a line of its
- * own, so the whitespace between characters decides: a run without a
- * line break, or with two or more (a whitespace character between two
- * indentations), is a space; a run with exactly one line break is
- * indentation, nothing. */
+ * full parse sees: there a whitespace character is a space), or bare
+ * (FineReader 6, and the pre-filter's keep-text mode).  Bare, the
+ * whitespace between two characters decides, as files are laid out: a
+ * run without a line break is a space; a run with line breaks is a space
+ * when it has more of them than the fewest seen between two characters
+ * so far in the document (the layout between one character's element
+ * and the next: one line break in the Internet Archive's files, which put
+ * each <charParams> on a line of its own; a space character's element
+ * adds its own line). */
 static void
 ws_end(struct abbyy_scan *s)
 {
-	if (s->ws && s->ws_nl != 1)
+	if (!s->ws)
+		return;
+	if (s->ws_nl == 0 || (s->nl_min > 0 && s->ws_nl > s->nl_min))
 		ocr_line_space(&s->cur);
+	if (s->ws_nl > 0 && (s->nl_min == 0 || s->ws_nl < s->nl_min) && s->cur.line_open &&
+	    s->cur.lines[s->cur.nlines - 1].len > 0)
+		s->nl_min = s->ws_nl;	/* between two characters */
 	s->ws = s->ws_nl = 0;
 }
 
@@ -133,6 +143,20 @@ on_chars(void *ctx, const xmlChar *p, int n)
 
 	if (!s->in_fmt || !s->cur.line_open)
 		return;
+	if (s->in_char) {
+		for (; i < n; i = j) {
+			for (j = i; j < n && !(p[j] == ' ' || p[j] == '\t' || p[j] == '\n' || p[j] == '\r'); j++)
+				;
+			if (j > i) {
+				ws_end(s);
+				ocr_line_text(&s->cur, (const char *)p + i, (size_t)(j - i));
+			} else {
+				ocr_line_space(&s->cur);
+				j++;
+			}
+		}
+		return;
+	}
 	while (i < n) {
 		for (; i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\n' || p[i] == '\r'); i++) {
 			s->ws = 1;
@@ -154,7 +178,9 @@ text_start(struct abbyy_scan *s, const xmlChar *name, int nattr, const xmlChar *
 {
 	long box[4];
 
-	if (name == s->n_formatting) {
+	if (name == s->n_charparams) {
+		s->in_char = 1;
+	} else if (name == s->n_formatting) {
 		s->in_fmt = 1;
 	} else if (name == s->n_line) {
 		if (attr_box(s, nattr, attr, box) == 15)
@@ -170,12 +196,16 @@ text_start(struct abbyy_scan *s, const xmlChar *name, int nattr, const xmlChar *
 static void
 text_end(struct abbyy_scan *s, const xmlChar *name)
 {
-	if (name == s->n_formatting) {
-		ws_end(s);
+	if (name == s->n_charparams) {
+		s->in_char = 0;
+	} else if (name == s->n_formatting) {
+		if (s->ws && s->ws_nl == 0)
+			ocr_line_space(&s->cur);
+		s->ws = s->ws_nl = 0;
 		s->in_fmt = 0;
 	} else if (name == s->n_line) {
 		ocr_line_end(&s->cur);
-		s->in_fmt = 0;
+		s->in_fmt = s->in_char = 0;
 	}
 }
 
@@ -317,9 +347,10 @@ abbyy_scan_new(const struct ocr_config *c, const char *name, ocr_page_fn fn, voi
 	xmlSAXHandler sax;
 
 	ocr_filter_init(&s->f, c, OCR_MIN_AREA_ABBYY, 1, fn, arg);
-	/* the text is in the <charParams> the pre-filter removes */
-	s->pf = abbyy_pf_new(c->full_parse || c->text);
+	s->pf = abbyy_pf_new(c->full_parse);
 	s->text = c->text;
+	if (c->text)	/* the text is in the <charParams> it takes out */
+		abbyy_pf_keep_text(s->pf);
 	xml_sax_init(&sax, NULL);
 	sax.startElementNs = on_start;
 	if (c->text)
@@ -346,6 +377,7 @@ abbyy_scan_new(const struct ocr_config *c, const char *name, ocr_page_fn fn, voi
 	s->n_par = xmlscan_intern(&s->x, "par");
 	s->n_line = xmlscan_intern(&s->x, "line");
 	s->n_formatting = xmlscan_intern(&s->x, "formatting");
+	s->n_charparams = xmlscan_intern(&s->x, "charParams");
 	return s;
 }
 

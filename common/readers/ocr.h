@@ -147,11 +147,13 @@ struct ocr_block *ocr_page_add(struct ocr_page *p);
  * below the bottom edge, or above the top edge).  The first band is every
  * candidate whose near edge lies within the gap (caption_gap percent of
  * the page height) of the box's edge; then the candidates of the same
- * paragraphs join while each lies within the gap of the band's far edge.
- * The lines come in reading order, joined by spaces, cut to at most
- * OCR_CAPTION_MAX bytes at a character boundary. */
+ * paragraphs join while each lies within the gap of the band's far edge,
+ * up to OCR_CAPTION_LINES lines in all (nearest first).  The lines come
+ * in reading order, joined by spaces, cut to at most OCR_CAPTION_MAX
+ * bytes at a character boundary. */
 #define OCR_CAPTION_GAP		5.0	/* percent of the page height */
 #define OCR_CAPTION_MAX		1000	/* bytes of one caption */
+#define OCR_CAPTION_LINES	5	/* lines of one caption */
 #define OCR_CONTEXT_MAX		2000	/* bytes of context on each side */
 #define OCR_CONTEXT_WORDS_MAX	200
 #define OCR_MAX_LINES		20000	/* lines kept per page */

@@ -174,7 +174,7 @@ side(const struct ocr_page *p, const struct ocr_block *b, int below, long gap,
     struct cand *cs, char *sel)
 {
 	long pars[BAND_PARS], far = 0;
-	size_t i, j, n = 0, npars = 0, k;
+	size_t i, j, n = 0, npars = 0, k, nsel;
 
 	for (i = 0; i < p->nlines; i++) {
 		cs[n].i = i;
@@ -183,7 +183,7 @@ side(const struct ocr_page *p, const struct ocr_block *b, int below, long gap,
 	}
 	qsort(cs, n, sizeof *cs, cand_cmp);
 	/* the first band */
-	for (k = 0; k < n && cs[k].near <= gap; k++) {
+	for (k = 0; k < n && cs[k].near <= gap && k < OCR_CAPTION_LINES; k++) {
 		sel[cs[k].i] = 1;
 		if (cs[k].far > far)
 			far = cs[k].far;
@@ -195,12 +195,13 @@ side(const struct ocr_page *p, const struct ocr_block *b, int below, long gap,
 	if (k == 0)
 		return 0;
 	/* the band's paragraphs, while each line is within the gap */
-	for (; k < n && cs[k].near - far <= gap; k++) {
+	for (nsel = k; k < n && cs[k].near - far <= gap && nsel < OCR_CAPTION_LINES; k++) {
 		for (j = 0; j < npars && pars[j] != p->lines[cs[k].i].par; j++)
 			;
 		if (j == npars)
 			continue;
 		sel[cs[k].i] = 1;
+		nsel++;
 		if (cs[k].far > far)
 			far = cs[k].far;
 	}
