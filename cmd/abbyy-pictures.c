@@ -35,6 +35,7 @@
 
 static const char usage_text[] =
     "usage: abbyy-pictures [-Hqv] [-f FIELD[,FIELD]] [-j N] [--blocks] [--crop]\n"
+    "           [--caption-gap PCT] [--context N]\n"
     "           [--failed FILE] [--full-parse] [--id ID] [--ia] [--line-buffered]\n"
     "           [--page-numbers FILE] [--width W | --url-template T]\n"
     "           [--min-area PCT] [--cover-leaves N] [--keep-card]\n"
@@ -1460,7 +1461,7 @@ usage(void)
 	    "                       region\n"
 	    "      --failed FILE    list the inputs that failed in FILE (ids with --ia,\n"
 	    "                       else file names), to rerun: --ia --failed F < F\n"
-	    "      --caption-gap PCT  how far a caption may lie from its picture, and\n"
+	    "      --caption-gap PCT how far a caption may lie from its picture, and\n"
 	    "                       its lines from each other: PCT %% of the page's\n"
 	    "                       height (default 5)\n"
 	    "      --context N      -f context: N words each side (default 30)\n"

@@ -37,7 +37,8 @@ struct abbyy_scan {
 	int in_char;		/* in a <charParams> (the full parse sees them) */
 	int ws;			/* a whitespace run is open ... */
 	int ws_nl;		/* ... with this many line breaks */
-	int nl_min;		/* the fewest between two characters (0: none yet) */
+	int nl_min;		/* the fewest between two bare characters (0: none yet) */
+	int prev_bare;		/* the last character of the line came bare */
 };
 
 /* A whole number from an attribute value (value .. end); 0 if not one.
@@ -123,15 +124,14 @@ block_end(struct abbyy_scan *s)
  * each <charParams> on a line of its own; a space character's element
  * adds its own line). */
 static void
-ws_end(struct abbyy_scan *s)
+ws_end(struct abbyy_scan *s, int bare)
 {
 	if (!s->ws)
 		return;
 	if (s->ws_nl == 0 || (s->nl_min > 0 && s->ws_nl > s->nl_min))
 		ocr_line_space(&s->cur);
-	if (s->ws_nl > 0 && (s->nl_min == 0 || s->ws_nl < s->nl_min) && s->cur.line_open &&
-	    s->cur.lines[s->cur.nlines - 1].len > 0)
-		s->nl_min = s->ws_nl;	/* between two characters */
+	if (bare && s->prev_bare && s->ws_nl > 0 && (s->nl_min == 0 || s->ws_nl < s->nl_min))
+		s->nl_min = s->ws_nl;	/* between two bare characters */
 	s->ws = s->ws_nl = 0;
 }
 
@@ -148,7 +148,8 @@ on_chars(void *ctx, const xmlChar *p, int n)
 			for (j = i; j < n && !(p[j] == ' ' || p[j] == '\t' || p[j] == '\n' || p[j] == '\r'); j++)
 				;
 			if (j > i) {
-				ws_end(s);
+				ws_end(s, 0);
+				s->prev_bare = 0;
 				ocr_line_text(&s->cur, (const char *)p + i, (size_t)(j - i));
 			} else {
 				ocr_line_space(&s->cur);
@@ -165,7 +166,8 @@ on_chars(void *ctx, const xmlChar *p, int n)
 		for (j = i; j < n && p[j] != ' ' && p[j] != '\t' && p[j] != '\n' && p[j] != '\r'; j++)
 			;
 		if (j > i) {
-			ws_end(s);
+			ws_end(s, 1);
+			s->prev_bare = 1;
 			ocr_line_text(&s->cur, (const char *)p + i, (size_t)(j - i));
 		}
 		i = j;
@@ -187,7 +189,7 @@ text_start(struct abbyy_scan *s, const xmlChar *name, int nattr, const xmlChar *
 			ocr_line_start(&s->cur, box[0], box[1], box[2], box[3]);
 		else
 			s->cur.line_open = 0;
-		s->ws = s->ws_nl = 0;
+		s->ws = s->ws_nl = s->prev_bare = 0;
 	} else if (name == s->n_par) {
 		ocr_par_start(&s->cur);
 	}
@@ -199,9 +201,7 @@ text_end(struct abbyy_scan *s, const xmlChar *name)
 	if (name == s->n_charparams) {
 		s->in_char = 0;
 	} else if (name == s->n_formatting) {
-		if (s->ws && s->ws_nl == 0)
-			ocr_line_space(&s->cur);
-		s->ws = s->ws_nl = 0;
+		ws_end(s, 0);
 		s->in_fmt = 0;
 	} else if (name == s->n_line) {
 		ocr_line_end(&s->cur);
