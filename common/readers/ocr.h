@@ -150,7 +150,7 @@ struct ocr_block *ocr_page_add(struct ocr_page *p);
  * paragraphs join while each lies within the gap of the band's far edge,
  * up to OCR_CAPTION_LINES lines in all (nearest first).  The lines come
  * in reading order, joined by spaces, cut to at most OCR_CAPTION_MAX
- * bytes at a character boundary. */
+ * bytes (ocr_text_cut). */
 #define OCR_CAPTION_GAP		5.0	/* percent of the page height */
 #define OCR_CAPTION_MAX		1000	/* bytes of one caption */
 #define OCR_CAPTION_LINES	5	/* lines of one caption */
@@ -180,7 +180,8 @@ void ocr_caption(const struct ocr_page *p, const struct ocr_block *b, double gap
  * OCR_CONTEXT_MAX bytes. */
 void ocr_context(const struct ocr_page *p, size_t order, int nwords, struct buf *before,
     struct buf *after);
-/* Cut b to at most max bytes at a character (UTF-8) boundary. */
+/* Cut b to at most max bytes: at a word's end if it holds a space
+ * before that, else at a character (UTF-8) boundary. */
 void ocr_text_cut(struct buf *b, size_t max);
 
 /* ---- the scanner for either format ---- */

@@ -120,6 +120,9 @@ ocr_text_cut(struct buf *b, size_t max)
 		return;
 	while (n > 0 && ((unsigned char)b->s[n] & 0xc0) == 0x80)
 		n--;
+	if (b->s[n] != ' ' && memchr(b->s, ' ', n))
+		while (b->s[n - 1] != ' ')
+			n--;	/* not in the middle of a word */
 	while (n > 0 && b->s[n - 1] == ' ')
 		n--;
 	buf_truncate(b, n);

@@ -104,6 +104,10 @@ test_bounds(void)
 	buf_adds(&b, "ab \xe2\x82\xac");
 	ocr_text_cut(&b, 5);
 	is_str(buf_str(&b), "ab", "and without a trailing space");
+	buf_reset(&b);
+	buf_adds(&b, "one two three");
+	ocr_text_cut(&b, 10);
+	is_str(buf_str(&b), "one two", "a cut at a word's end");
 	buf_free(&b);
 }
 
