@@ -400,13 +400,55 @@ flush_rows(void)
 
 /* ---- manifest.tsv: one line per image fetched, appended under a lock ---- */
 
+#define MANIFEST_HEAD "page\tfile\turl\tfinal_url\tbytes\tsha256\thttp_date\tfetched"
+
+/* A new manifest's header: the fixed columns, then the names the input's
+ * header gives its columns after url (set before the first row). */
+static char *manifest_head;
+
+/* The columns of line[0..len) after the fourth (url), as they are, without
+ * the line's end; *n 0 when there are none. */
+static const char *
+after_url(const char *line, size_t len, size_t *n)
+{
+	const char *p = line, *end = line + len;
+	int tabs = 0;
+
+	while (end > line && (end[-1] == '\n' || end[-1] == '\r'))
+		end--;
+	while (p < end && tabs < 4)
+		if (*p++ == '\t')
+			tabs++;
+	*n = tabs == 4 ? (size_t)(end - p) : 0;
+	return p;
+}
+
+static void
+manifest_head_set(const char *line, size_t len)
+{
+	struct buf b = BUF_INIT;
+	const char *p;
+	size_t n;
+
+	p = after_url(line, len, &n);
+	buf_adds(&b, MANIFEST_HEAD);
+	if (n) {
+		buf_addc(&b, '\t');
+		buf_add(&b, p, n);
+	}
+	buf_addc(&b, '\n');
+	free(manifest_head);
+	manifest_head = b.s;
+}
+
 /* Append r's line (and the header to a new file); 0 or an errno.  Touches
  * only r: runs in a finisher thread. */
 static int
 manifest_append(struct row *r)
 {
-	static const char head[] = "page\tfile\turl\tfinal_url\tbytes\tsha256\thttp_date\tfetched\n";
+	const char *head = manifest_head ? manifest_head : MANIFEST_HEAD "\n", *extra;
 	struct buf b = BUF_INIT;
+	size_t nextra;
 	char when[32];
 	time_t t = time(NULL);
 	struct tm tm;
@@ -423,7 +465,14 @@ manifest_append(struct row *r)
 	tsv_escape(&b, r->final_url, strlen(r->final_url));
 	buf_printf(&b, "\t%llu\t%s\t", r->img.end.bytes, r->sha_hex);
 	tsv_escape(&b, r->date, strlen(r->date));
-	buf_printf(&b, "\t%s\n", when);
+	buf_printf(&b, "\t%s", when);
+	/* the row's other columns (a caption, ...) stay with the file */
+	extra = after_url(r->line, r->len, &nextra);
+	if (nextra) {
+		buf_addc(&b, '\t');
+		buf_add(&b, extra, nextra);
+	}
+	buf_addc(&b, '\n');
 	if (store_append(r->img.tf.dfd, "manifest.tsv", head, b.s, b.len) < 0)
 		e = errno;
 	buf_free(&b);
@@ -897,6 +946,7 @@ header_row(const char *line, size_t len)
 	if (have_header)
 		return;		/* one header per run */
 	have_header = 1;
+	manifest_head_set(line, len);
 	if (failed && failfile_header(failed, line, len) < 0 && !failed_err++)
 		diag_warn_errno("--failed: %s: cannot record the header row", opt.failed);
 	if (opt.dry_run)
@@ -1263,6 +1313,7 @@ finish(void)
 	free(opt.headers);
 	free(fatal_path);
 	cli_free(&opt.c);
+	free(manifest_head);
 	status = diag_finish();
 	if (fatal_err)
 		return DIAG_FAIL;
