@@ -40,39 +40,61 @@ ocr_line_start(struct ocr_page *p, long l, long t, long r, long b)
 	p->line_open = 1;
 }
 
+/* Append s[0..n) to the open line (room has been checked). */
 static void
-text_add(struct ocr_page *p, char c)
+text_add(struct ocr_page *p, const char *s, size_t n)
 {
-	if (p->text_len == p->text_cap) {
-		p->text_cap = p->text_cap ? p->text_cap * 2 : 4096;
+	if (p->text_len + n > p->text_cap) {
+		while (p->text_len + n > p->text_cap)
+			p->text_cap = p->text_cap ? p->text_cap * 2 : 4096;
 		p->text = xrealloc(p->text, p->text_cap);
 	}
-	p->text[p->text_len++] = c;
-	p->lines[p->nlines - 1].len++;
+	memcpy(p->text + p->text_len, s, n);
+	p->text_len += n;
+	p->lines[p->nlines - 1].len += n;
+}
+
+static int
+is_blank(unsigned char c)
+{
+	return c <= 0x20 || c == 0x7f;
 }
 
 void
 ocr_line_text(struct ocr_page *p, const char *s, size_t n)
 {
-	size_t i;
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, j, room;
 
 	if (!p->line_open)
 		return;
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c <= 0x20 || c == 0x7f) {
+	while (i < n) {
+		if (is_blank(u[i])) {
 			p->space = 1;
+			i++;
 			continue;
 		}
-		/* a character starts: room for it (up to 4 bytes) and a space */
-		if ((c & 0xc0) != 0x80 && p->text_len + 6 > OCR_MAX_TEXT) {
+		for (j = i + 1; j < n && !is_blank(u[j]); j++)
+			;
+		/* a word: room for it and a space, else what fits of it, cut
+		 * before a character that does not */
+		room = OCR_MAX_TEXT - 1 - p->text_len;
+		if (j - i + 1 > room) {
+			size_t k = room > 1 ? i + room - 1 : i;
+			while (k > i && (u[k] & 0xc0) == 0x80)
+				k--;
+			j = k;
 			p->line_open = 0;
-			return;
 		}
-		if (p->space && p->lines[p->nlines - 1].len > 0)
-			text_add(p, ' ');
-		p->space = 0;
-		text_add(p, (char)c);
+		if (j > i) {
+			if (p->space && p->lines[p->nlines - 1].len > 0)
+				text_add(p, " ", 1);
+			p->space = 0;
+			text_add(p, s + i, j - i);
+		}
+		if (!p->line_open)
+			return;
+		i = j;
 	}
 }
 
