@@ -17,7 +17,11 @@
  * Nor, between one piece and many, the rows before an input conversion
  * error (a broken UTF-16 file; reported without a line): libxml2 converts
  * each piece as it arrives, ahead of the parser, and stops at once, so how
- * many whole pages were parsed before depends on the pieces. */
+ * many whole pages were parsed before depends on the pieces.
+ *
+ * With the text read (-f caption, context: the pre-filter keeps each
+ * character's text), the rows are the same again, and the captions and
+ * context the same whether the input came whole or in pieces. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +35,7 @@
 
 struct outcome {
 	struct buf rows;
+	struct buf texts;	/* with the text: captions and context */
 	int failed;
 	unsigned long errline;
 };
@@ -43,7 +48,8 @@ static const size_t steps[] = { 1, 2, 3, 7, 64, 500, 4093 };
 static void
 on_page(void *arg, const struct ocr_page *p, size_t nkept)
 {
-	struct buf *rows = arg;
+	struct outcome *o = arg;
+	struct buf *rows = &o->rows;
 	size_t i;
 
 	(void)nkept;
@@ -51,6 +57,8 @@ on_page(void *arg, const struct ocr_page *p, size_t nkept)
 		const struct ocr_block *b = &p->b[i];
 		if (b->drop)
 			continue;
+		if (b->caption)
+			buf_printf(&o->texts, "%s\t%s\t%s\n", b->caption, b->before, b->after);
 		buf_printf(rows, "%ld\t", p->index);
 		if (b->has_box)
 			buf_printf(rows, "%ld\t%ld\t%ld\t%ld", b->l, b->t, b->r, b->b);
@@ -61,16 +69,18 @@ on_page(void *arg, const struct ocr_page *p, size_t nkept)
 }
 
 static void
-run(const unsigned char *data, size_t n, int full_parse, int split, struct outcome *o)
+run(const unsigned char *data, size_t n, int full_parse, int split, int text, struct outcome *o)
 {
-	struct ocr_config c = { .min_area = 10, .cover_leaves = 5 };
+	struct ocr_config c = { .min_area = 10, .cover_leaves = 5, .caption_gap = 5,
+		.context_words = 30 };
 	struct abbyy_scan *s;
 	char *piece;
 	size_t i = 0, k, step = 0;
 
 	c.full_parse = full_parse;
+	c.text = text;
 	memset(o, 0, sizeof *o);
-	s = abbyy_scan_new(&c, "fuzz.xml", on_page, &o->rows);
+	s = abbyy_scan_new(&c, "fuzz.xml", on_page, o);
 	piece = xmalloc(n + 1);
 	while (i < n) {
 		k = split ? steps[step++ % (sizeof steps / sizeof steps[0])] : n;
@@ -109,7 +119,7 @@ int
 LLVMFuzzerTestOneInput(const unsigned char *data, size_t n)
 {
 	static int ready;
-	struct outcome o[4];	/* full parse, filtered; each whole, in pieces */
+	struct outcome o[6];	/* full parse, filtered, keeping text; each whole, in pieces */
 	int i;
 
 	if (!ready) {
@@ -118,15 +128,24 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t n)
 		xml_init();
 		ready = 1;
 	}
-	for (i = 0; i < 4; i++)
-		run(data, n, i < 2, i % 2, &o[i]);
+	for (i = 0; i < 6; i++)
+		run(data, n, i < 2, i % 2, i >= 4, &o[i]);
 	if (!same(&o[0], &o[2]))
 		differ("full parse and filtered, in one piece,", &o[0], &o[2]);
 	if (!same(&o[1], &o[3]))
 		differ("full parse and filtered, in pieces,", &o[1], &o[3]);
 	if (!same(&o[0], &o[1]) && !(o[0].failed && o[1].failed && o[0].errline == 0))
 		differ("one piece and pieces", &o[0], &o[1]);
-	for (i = 0; i < 4; i++)
+	if (!same(&o[2], &o[4]))
+		differ("filtered and keeping text, in one piece,", &o[2], &o[4]);
+	if (!same(&o[3], &o[5]))
+		differ("filtered and keeping text, in pieces,", &o[3], &o[5]);
+	if (!o[4].failed && !o[5].failed && (o[4].texts.len != o[5].texts.len ||
+	    (o[4].texts.len && memcmp(o[4].texts.s, o[5].texts.s, o[4].texts.len) != 0)))
+		differ("the text in one piece and in pieces", &o[4], &o[5]);
+	for (i = 0; i < 6; i++) {
 		buf_free(&o[i].rows);
+		buf_free(&o[i].texts);
+	}
 	return 0;
 }

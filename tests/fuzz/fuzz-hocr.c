@@ -25,7 +25,11 @@
  * quoted literal: libxml2 2.9's push parser takes the first '>' for the
  * end of the declaration when the bytes come in pieces (it looks for one
  * before it parses), and then refuses a declaration it accepts whole
- * (tests/fuzz/regress/fuzz-hocr/doctype-literal-with-gt). */
+ * (tests/fuzz/regress/fuzz-hocr/doctype-literal-with-gt).
+ *
+ * With the lines' text read (-f caption, context), the pages are the same
+ * again, and the captions and context the same with the pre-filter and
+ * without it, whole and in pieces. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +45,7 @@
 
 struct outcome {
 	struct buf rows;
+	struct buf texts;	/* with the text: captions and context */
 	int failed;
 	unsigned long errline;
 	struct ocr_stats st;
@@ -58,12 +63,15 @@ static const size_t steps[] = { 1, 2, 3, 7, 64, 500, 4093 };
 static void
 on_page(void *arg, const struct ocr_page *p, size_t nkept)
 {
-	struct buf *rows = arg;
+	struct outcome *o = arg;
+	struct buf *rows = &o->rows;
 	size_t i;
 
 	(void)nkept;
 	for (i = 0; i < p->n; i++) {
 		const struct ocr_block *b = &p->b[i];
+		if (b->caption)
+			buf_printf(&o->texts, "%s\t%s\t%s\n", b->caption, b->before, b->after);
 		buf_printf(rows, "%ld\t%ld\t%ld\t%ld\t", p->index, p->width, p->height, p->dpi);
 		if (b->has_box)
 			buf_printf(rows, "%ld\t%ld\t%ld\t%ld", b->l, b->t, b->r, b->b);
@@ -73,25 +81,28 @@ on_page(void *arg, const struct ocr_page *p, size_t nkept)
 	}
 }
 
-/* split: 0 whole, 1 in the sizes of steps, 2 one byte at a time; ocr: through
- * ocr_scan (then *format is what it told). */
+/* full_parse: 1 the full parse, and 2 the text read too; split: 0 whole,
+ * 1 in the sizes of steps, 2 one byte at a time; ocr: through ocr_scan
+ * (then *format is what it told). */
 static void
 run(const unsigned char *data, size_t n, int full_parse, int split, int ocr, int *format,
     struct outcome *o)
 {
-	struct ocr_config c = { .min_area = -1, .cover_leaves = 5 };
+	struct ocr_config c = { .min_area = -1, .cover_leaves = 5, .caption_gap = 5,
+		.context_words = 30 };
 	struct hocr_scan *h = NULL;
 	struct ocr_scan *s = NULL;
 	char *piece;
 	size_t i = 0, k, step = 0;
 	int rc = 0;
 
-	c.full_parse = full_parse;
+	c.full_parse = full_parse & 1;
+	c.text = full_parse >> 1;
 	memset(o, 0, sizeof *o);
 	if (ocr)
-		s = ocr_scan_new(&c, "fuzz.html", on_page, &o->rows);
+		s = ocr_scan_new(&c, "fuzz.html", on_page, o);
 	else
-		h = hocr_scan_new(&c, "fuzz.html", on_page, &o->rows);
+		h = hocr_scan_new(&c, "fuzz.html", on_page, o);
 	piece = xmalloc(n + 1);
 	while (i < n && rc == 0) {
 		k = split == 0 ? n : split == 1 ? steps[step++ % NSTEPS] : 1;
@@ -186,6 +197,14 @@ same(const struct outcome *a, const struct outcome *b)
 	    (a->failed || memcmp(&a->st, &b->st, sizeof a->st) == 0);
 }
 
+/* The same captions and context (when both went through). */
+static int
+same_text(const struct outcome *a, const struct outcome *b)
+{
+	return a->failed || b->failed || (a->texts.len == b->texts.len &&
+	    (a->texts.len == 0 || memcmp(a->texts.s, b->texts.s, a->texts.len) == 0));
+}
+
 static void
 differ(const char *what, const struct outcome *a, const struct outcome *b)
 {
@@ -199,8 +218,10 @@ int
 LLVMFuzzerTestOneInput(const unsigned char *data, size_t n)
 {
 	static int ready;
-	struct outcome o[7];	/* full parse, pre-filter, each whole and in pieces;
-				 * one byte at a time; ocr_scan whole and in pieces */
+	struct outcome o[10];	/* full parse, pre-filter, each whole and in pieces;
+				 * one byte at a time; ocr_scan whole and in pieces;
+				 * reading the text: pre-filter whole and in pieces,
+				 * full parse whole */
 	int i, format = OCR_FORMAT_UNKNOWN, format_pieces = OCR_FORMAT_UNKNOWN;
 
 	if (!ready) {
@@ -217,6 +238,9 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t n)
 		memset(&o[4], 0, sizeof o[4]);
 	run(data, n, 0, 0, 1, &format, &o[5]);
 	run(data, n, 0, 1, 1, &format_pieces, &o[6]);
+	run(data, n, 2, 0, 0, NULL, &o[7]);
+	run(data, n, 2, 1, 0, NULL, &o[8]);
+	run(data, n, 3, 0, 0, NULL, &o[9]);
 	if (doctype_quoted_gt(data, n) || foreign_encoding(data, n))
 		goto out;
 	if (!same(&o[0], &o[2]))
@@ -235,8 +259,16 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t n)
 		differ("ocr_scan's format in one piece and in pieces", &o[5], &o[6]);
 	if (format == OCR_FORMAT_HOCR && !same(&o[3], &o[6]))
 		differ("hocr_scan and ocr_scan, in pieces,", &o[3], &o[6]);
+	if (!same(&o[2], &o[7]))
+		differ("without and with the text", &o[2], &o[7]);
+	if (!same_text(&o[7], &o[8]))
+		differ("the text in one piece and in pieces", &o[7], &o[8]);
+	if (!same_text(&o[7], &o[9]))
+		differ("the text with the pre-filter and without", &o[7], &o[9]);
 out:
-	for (i = 0; i < 7; i++)
+	for (i = 0; i < 10; i++) {
 		buf_free(&o[i].rows);
+		buf_free(&o[i].texts);
+	}
 	return 0;
 }
