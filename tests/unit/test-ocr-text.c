@@ -90,7 +90,8 @@ test_bounds(void)
 		line(&p, 0, 0, 10, 10, "x");
 	is_int(p.nlines, OCR_MAX_LINES, "lines kept per page: OCR_MAX_LINES");
 	ocr_text_reset(&p);
-	memset(big, 'a', sizeof big);
+	memset(big, 'a', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
 	for (i = 0; i < 2 * OCR_MAX_TEXT / sizeof big; i++)
 		line(&p, 0, 0, 10, 10, big);
 	ok(p.text_len <= OCR_MAX_TEXT, "text kept per page at most OCR_MAX_TEXT (%zu)", p.text_len);
