@@ -94,6 +94,17 @@ xml_error_text(struct buf *b, xml_error e)
 	const char *m = e && e->message ? e->message : "XML error";
 	size_t n = strcspn(m, "\n");
 
+	if (e && e->code == XML_ERR_TAG_NAME_MISMATCH && e->str1 && e->str2) {
+		/* libxml2 also quotes the start tag's line; the error's own
+		 * line is where it is */
+		buf_adds(b, "mismatched end tag </");
+		buf_adds(b, e->str2);
+		buf_adds(b, ">: the open element is <");
+		buf_adds(b, e->str1);
+		buf_adds(b, ">");
+		return;
+	}
+
 	while (n && (m[n - 1] == ' ' || m[n - 1] == '\t' || m[n - 1] == '\r'))
 		n--;
 	buf_add(b, m, n);

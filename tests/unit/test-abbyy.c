@@ -353,6 +353,60 @@ pf_is(const char *in, const char *want, const char *what)
 	pf_mode_is(in, 0, want, what);
 }
 
+static void
+pf_step_is(const char *in, size_t step, const char *want, const char *what)
+{
+	struct buf out = BUF_INIT;
+
+	filtered(in, step, 0, &out);
+	is_str(buf_str(&out), want, "pre-filter, %s", what);
+	buf_free(&out);
+}
+
+/* the tags of elements the scanner does not look at go too */
+static void
+test_prefilter_tags(void)
+{
+	static const char cut[] = "<d><page><line l=\"1\">a<formatting>b</formatting></line></page></d>";
+
+	pf_step_is("<d><page><text><par a=\"1\"><line l=\"1\"\nt='2'>\n<formatting x='y'>T"
+	    "</formatting></line ></par></text><separator><start x=\"1\"/></separator></page></d>",
+	    0, "<d><page>\n\nT</page></d>", "other elements' tags go, their text and lines stay");
+	pf_step_is("<d><page><block blockType=\"Picture\"><region><rect l=\"1\" t=\"2\"/></region>"
+	    "</block></page></d>", 0, "<d><page><block blockType=\"Picture\"><region><rect l=\"1\" "
+	    "t=\"2\"/></region></block></page></d>", "the scanner's elements stay, and the "
+	    "elements around them get a plain start tag");
+	pf_step_is("<d><line><block blockType=\"Text\"><par></par></block></line></d>", 0,
+	    "<d><line><block blockType=\"Text\"></block></line></d>", "an element the scanner "
+	    "reads inside one that went");
+	pf_step_is("<d><x:line xmlns:x=\"u\"></x:line><line a:b=\"1\"></line><l l=\"1\" l=\"2\">"
+	    "</l></d>", 0, "<d><x:line xmlns:x=\"u\"></x:line><line a:b=\"1\"></line><l l=\"1\" "
+	    "l=\"2\"></l></d>", "prefixed names and attributes, and repeats, stay");
+	pf_step_is("<d><page><par><line l=\"1\"></par></page></d>", 0,
+	    "<d><page><line></par><par></page></d>", "a mismatched end tag: the open element "
+	    "again (the parser stops there)");
+	pf_step_is("<d><page><line l=\"1\">x</line x></page></d>", 0,
+	    "<d><page>x<line></line x></page></d>", "a broken end tag: the open element again");
+	pf_step_is("<d><page><line>\xc3\xa9</line></page></d>", 0,
+	    "<d><page>\xc3\xa9<line></line></page></d>", "an end tag after a byte beyond ASCII");
+	pf_step_is("<d><page><par><line l=\"1\">abc", 0, "<d><page>abc<line>",
+	    "cut short: the parser sees the same open element");
+	pf_step_is("<d><page><line l=\"1\">abc</li", 0, "<d><page>abc<line></li",
+	    "cut in the end tag");
+	/* pieces: the end tag cut after its '<' and in its name */
+	pf_step_is(cut, sizeof "<d><page><line l=\"1\">a<formatting>b" - 1,
+	    "<d><page>ab</page></d>", "an end tag cut after '<'");
+	pf_step_is(cut, sizeof "<d><page><line l=\"1\">a<formatting>b</for" - 1,
+	    "<d><page>ab</page></d>", "an end tag cut in its name");
+	pf_step_is(cut, sizeof "<d><page><line l=\"1\">a<" - 1, "<d><page>ab</page></d>",
+	    "a start tag's '<' held as if an end tag's");
+	pf_step_is(cut, sizeof "<d><page><line l=\"1\">a<formatting>b</" - 1,
+	    "<d><page>ab</page></d>", "an end tag cut after \"</\"");
+	pf_step_is(cut, sizeof "<d><page><li" - 1,
+	    "<d><page><line l=\"1\">a<formatting>b</formatting></line></page></d>", "start tags "
+	    "cut: they stay, and so do their end tags");
+}
+
 /* abbyy_pf_keep_text: each element's text stays in its place */
 static void
 test_prefilter_keep_text(void)
@@ -383,42 +437,42 @@ test_prefilter(void)
 {
 	struct buf out = BUF_INIT;
 	int i;
-	static const char dup[] = "<?xml version=\"1.0\"?>\n<d><p><charParams l=\"1\" l=\"2\">x"
-	    "</charParams></p></d>";
+	static const char dup[] = "<?xml version=\"1.0\"?>\n<d><page><charParams l=\"1\" l=\"2\">x"
+	    "</charParams></page></d>";
 
-	pf_is("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<d><line><charParams l=\"1\" t=\"2\">a"
-	    "</charParams><charParams l='3'/></line></d>\n",
-	    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<d><line></line></d>\n",
+	pf_is("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<d><page><charParams l=\"1\" t=\"2\">a"
+	    "</charParams><charParams l='3'/></page></d>\n",
+	    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<d><page></page></d>\n",
 	    "simple elements go");
-	pf_is("<d>\n<p><charParams\nl=\"1\"\r\nt=\"2\">\n</charParams></p>\n</d>",
-	    "<d>\n<p>\n\n\n</p>\n</d>", "their LF bytes stay, CR goes");
+	pf_is("<d>\n<page><charParams\nl=\"1\"\r\nt=\"2\">\n</charParams></page>\n</d>",
+	    "<d>\n<page>\n\n\n</page>\n</d>", "their LF bytes stay, CR goes");
 	/* text beyond ASCII goes only when the element is in one piece */
-	filtered("<d><p><charParams l=\"1\">\xc3\xa9</charParams></p></d>", 0, 0, &out);
-	is_str(buf_str(&out), "<d><p></p></d>", "pre-filter, UTF-8 text in one piece");
+	filtered("<d><page><charParams l=\"1\">\xc3\xa9</charParams></page></d>", 0, 0, &out);
+	is_str(buf_str(&out), "<d><page></page></d>", "pre-filter, UTF-8 text in one piece");
 	buf_reset(&out);
-	filtered("<d><p><charParams l=\"1\">\xc3\xa9</charParams></p></d>", 3, 0, &out);
-	is_str(buf_str(&out), "<d><p><charParams l=\"1\">\xc3\xa9</charParams></p></d>",
+	filtered("<d><page><charParams l=\"1\">\xc3\xa9</charParams></page></d>", 3, 0, &out);
+	is_str(buf_str(&out), "<d><page><charParams l=\"1\">\xc3\xa9</charParams></page></d>",
 	    "pre-filter, UTF-8 text in pieces goes to the parser");
 	buf_reset(&out);
-	filtered("<d><p><charParams l=\"1\">\xc3</charParams></p></d>", 0, 0, &out);
-	is_str(buf_str(&out), "<d><p><charParams l=\"1\">\xc3</charParams></p></d>",
+	filtered("<d><page><charParams l=\"1\">\xc3</charParams></page></d>", 0, 0, &out);
+	is_str(buf_str(&out), "<d><page><charParams l=\"1\">\xc3</charParams></page></d>",
 	    "pre-filter, a broken UTF-8 sequence goes to the parser");
 	buf_reset(&out);
-	pf_is("<d><p><charParams l=\"1\">&amp;</charParams></p></d>",
-	    "<d><p><charParams l=\"1\">&amp;</charParams></p></d>", "an entity stays");
+	pf_is("<d><page><charParams l=\"1\">&amp;</charParams></page></d>",
+	    "<d><page><charParams l=\"1\">&amp;</charParams></page></d>", "an entity stays");
 	pf_is(dup, dup, "a repeated attribute stays (the parser says why)");
 	pf_is("<charParams l=\"1\"/><d/>", "<charParams l=\"1\"/><d/>", "not at the top level");
 	pf_is("<d><!-- <charParams l=\"1\"/> --></d>", "<d><!-- <charParams l=\"1\"/> --></d>",
 	    "not in a comment");
-	pf_is("<d><p><x:charParams l=\"1\"/></p></d>", "<d><p><x:charParams l=\"1\"/></p></d>",
+	pf_is("<d><page><x:charParams l=\"1\"/></page></d>", "<d><page><x:charParams l=\"1\"/></page></d>",
 	    "not a prefixed name");
-	pf_is("<!DOCTYPE d [<!ENTITY e \"x\">]><d><p><charParams l=\"1\"/></p></d>",
-	    "<!DOCTYPE d [<!ENTITY e \"x\">]><d><p><charParams l=\"1\"/></p></d>",
+	pf_is("<!DOCTYPE d [<!ENTITY e \"x\">]><d><page><charParams l=\"1\"/></page></d>",
+	    "<!DOCTYPE d [<!ENTITY e \"x\">]><d><page><charParams l=\"1\"/></page></d>",
 	    "a DOCTYPE turns it off");
-	pf_is("<?xml version=\"1.0\" encoding=\"EBCDIC-US\"?><d><p><charParams l=\"1\"/></p></d>",
-	    "<?xml version=\"1.0\" encoding=\"EBCDIC-US\"?><d><p><charParams l=\"1\"/></p></d>",
+	pf_is("<?xml version=\"1.0\" encoding=\"EBCDIC-US\"?><d><page><charParams l=\"1\"/></page></d>",
+	    "<?xml version=\"1.0\" encoding=\"EBCDIC-US\"?><d><page><charParams l=\"1\"/></page></d>",
 	    "an encoding that is not ASCII's turns it off");
-	pf_is("<d><p><charParams l=\"1\">x</charParams", "<d><p><charParams l=\"1\">x</charParams",
+	pf_is("<d><page><charParams l=\"1\">x</charParams", "<d><page><charParams l=\"1\">x</charParams",
 	    "a cut element goes to the parser");
 	pf_is("", "", "nothing");
 
@@ -426,15 +480,16 @@ test_prefilter(void)
 	filtered("<d><page><block blockType=\"Text\" l=\"1\"><region><rect l=\"1\" t=\"2\" "
 	    "r=\"3\" b=\"4\"/>\n<rect l=\"5\" t=\"6\"\nr=\"7\" b=\"8\"/></region></block></page></d>",
 	    0, 0, &out);
-	is_str(buf_str(&out), "<d><page><block blockType=\"Text\" l=\"1\"><region>\n\n"
-	    "</region></block></page></d>", "pre-filter, rects of a text block go");
+	is_str(buf_str(&out), "<d><page><block blockType=\"Text\" l=\"1\">\n\n"
+	    "</block></page></d>", "pre-filter, rects of a text block go");
 	buf_reset(&out);
 	filtered("<d><page><block blockType=\"Text\"><region><rect l=\"1\" t=\"1\" r=\"2\" b=\"2\"/>"
 	    "</region></block><block blockType=\"Picture\"><region><rect l=\"1\" t=\"1\" r=\"2\" "
 	    "b=\"2\"/></region></block></page></d>", 0, 0, &out);
-	is_str(buf_str(&out), "<d><page><block blockType=\"Text\"><region></region></block>"
-	    "<block blockType=\"Picture\"><region><rect l=\"1\" t=\"1\" r=\"2\" b=\"2\"/></region>"
-	    "</block></page></d>", "pre-filter, a known rect shape stays in a Picture block");
+	is_str(buf_str(&out), "<d><page><block blockType=\"Text\"></block>"
+	    "<block blockType=\"Picture\"><region><rect l=\"1\" t=\"1\" r=\"2\" b=\"2\"/>"
+	    "</region></block></page></d>", "pre-filter, a known rect shape stays in a Picture "
+	    "block");
 	buf_reset(&out);
 	for (i = 0; i < 2; i++) {
 		/* whole, and cut after "<charParams l=": the element is held */
@@ -468,13 +523,14 @@ test_prefilter(void)
 	is_str(buf_str(&out), "<d><block blockType=\"Text\"></block><block blockType=\"Picture\">"
 	    "<rect l=\"1\"/></block></d>", "pre-filter, a block tag cut in pieces keeps its rects");
 	buf_reset(&out);
-	pf_is("<d><block blockType=\"Text\"></block><rectangle l=\"1\"/></d>",
+	pf_mode_is("<d><block blockType=\"Text\"></block><rectangle l=\"1\"/></d>", 2,
 	    "<d><block blockType=\"Text\"></block><rectangle l=\"1\"/></d>",
 	    "a longer name is not a rect");
 
 	test_prefilter_keep_text();
-	filtered("<d><p><charParams l=\"1\"/></p></d>", 0, 1, &out);
-	is_str(buf_str(&out), "<d><p><charParams l=\"1\"/></p></d>", "pre-filter made off");
+	test_prefilter_tags();
+	filtered("<d><page><charParams l=\"1\"/></page></d>", 0, 1, &out);
+	is_str(buf_str(&out), "<d><page><charParams l=\"1\"/></page></d>", "pre-filter made off");
 	buf_free(&out);
 }
 
