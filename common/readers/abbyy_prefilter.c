@@ -541,7 +541,7 @@ same_bytes(const unsigned char *a, const char *b, size_t n)
  * plainly one that quick_elem takes out (then quick_elem decides). */
 static long
 skel_match(const struct skel *sk, const unsigned char *p, const unsigned char *end, int utf8,
-    int *nl)
+    int *nl, const unsigned char **text)
 {
 	const unsigned char *q = p;
 	const char *lit = sk->lit;
@@ -562,6 +562,7 @@ skel_match(const struct skel *sk, const unsigned char *p, const unsigned char *e
 	}
 	if (sk->empty)
 		return (long)(q - p);
+	*text = q;
 	for (;;) {
 		while (text_ok[*q])
 			q++;
@@ -609,18 +610,35 @@ text_add(const unsigned char *p, size_t n, struct buf *out)
 			buf_addc(out, (char)p[i]);
 }
 
+/* keep_text: the text t[0..n) of a charParams element, without CR and LF
+ * bytes, appended to out */
+static void
+text_range(const unsigned char *t, size_t n, struct buf *out)
+{
+	size_t i, from = 0;
+
+	for (i = 0; i < n; i++)
+		if (IS_NL(t[i])) {
+			out_add(out, t + from, i - from);
+			from = i + 1;
+		}
+	out_add(out, t + from, n - from);
+}
+
 /* quick_elem, through the shapes seen before: the element's length when
  * it goes, 0 when it must go to the parser, -1 when it runs past end. */
 static long
 quick(struct abbyy_pf *e, const unsigned char *p, const unsigned char *end, struct buf *out)
 {
 	static const char lfs[16] = "\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n";
+	const unsigned char *text;
 	long k;
 	int i, nl;
 
-	for (i = 0; i < e->nskel; i++)
+	for (i = 0; i < e->nskel; i++) {
+		text = NULL;
 		if ((!e->skel[e->order[i]].rect || e->rect_ok) &&
-		    (k = skel_match(&e->skel[e->order[i]], p, end, e->utf8, &nl)) > 0) {
+		    (k = skel_match(&e->skel[e->order[i]], p, end, e->utf8, &nl, &text)) > 0) {
 			if (i > 0) {	/* to the front */
 				int t = e->order[i];
 				memmove(&e->order[1], &e->order[0], (size_t)i * sizeof t);
@@ -628,10 +646,12 @@ quick(struct abbyy_pf *e, const unsigned char *p, const unsigned char *end, stru
 			}
 			for (; nl > 0; nl -= 16)
 				out_add(out, lfs, nl < 16 ? (size_t)nl : 16);
-			if (e->keep_text && !e->skel[e->order[0]].rect)
-				text_add(p, (size_t)k, out);
+			/* (its end tag: exactly "</charParams>") */
+			if (e->keep_text && text)
+				text_range(text, (size_t)(p + k - (3 + ELIDE_NAMELEN) - text), out);
 			return k;
 		}
+	}
 	if (p[1] == 'r') {
 		k = e->rect_ok ? quick_elem(p, end, e->utf8, out, "rect", 4) : 0;
 	} else {
