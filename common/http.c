@@ -42,6 +42,7 @@ struct host {
 	double paused_until;	/* whole host waits until then (s) */
 	double shared_wait;	/* the shared throttle said: not before (s) */
 	int blocked;		/* bot protection: no more requests */
+	int cancel;		/* http_cancel_host: stop its requests at the next run */
 	int retry_500;		/* retries of an HTTP 500; -1: the general ones */
 	int resolve_warned;	/* "cannot resolve" said once */
 	struct bucket *buckets;
@@ -67,6 +68,7 @@ struct req {
 	struct buf errbody;
 	char errbuf[CURL_ERROR_SIZE];
 	struct req *next;
+	struct req *rprev, *rnext;	/* in the list of transfers under way */
 };
 
 struct http {
@@ -79,7 +81,9 @@ struct http {
 	struct curl_slist *headers;
 	struct throttle *shared;	/* cross-process rates, or NULL */
 	struct req *queue, *queue_tail;	/* waiting, in order */
+	struct req *active;		/* under way */
 	size_t running, queued;
+	int cancels;			/* hosts with cancel set */
 	unsigned int seed;
 };
 
@@ -469,6 +473,11 @@ start(struct http *h, struct req *r)
 	r->host->active++;
 	r->bucket->inflight += r->cost;
 	h->running++;
+	r->rprev = NULL;
+	r->rnext = h->active;
+	if (h->active)
+		h->active->rprev = r;
+	h->active = r;
 	if (curl_multi_add_handle(h->multi, e) != CURLM_OK)
 		diag_die(DIAG_FAIL, "libcurl: cannot add a transfer");
 }
@@ -880,6 +889,87 @@ retries_for(struct http *h, struct req *r, CURLcode code, long status)
 	return n;
 }
 
+/* Take a transfer off the multi handle and the list under way. */
+static void
+stop_transfer(struct http *h, struct req *r)
+{
+	curl_multi_remove_handle(h->multi, r->easy);
+	r->host->active--;
+	r->bucket->inflight -= r->cost;
+	if (r->bucket->inflight < 1e-9)
+		r->bucket->inflight = 0;
+	h->running--;
+	if (r->rprev)
+		r->rprev->rnext = r->rnext;
+	else
+		h->active = r->rnext;
+	if (r->rnext)
+		r->rnext->rprev = r->rprev;
+	r->rprev = r->rnext = NULL;
+}
+
+size_t
+http_cancel_host(struct http *h, const char *url)
+{
+	char *key = http_host_key(url);
+	struct host *x;
+	struct req *r;
+	size_t n = 0;
+
+	if (!key)
+		return 0;
+	for (x = h->hosts; x && strcmp(x->key, key) != 0; x = x->next)
+		;
+	free(key);
+	if (!x)
+		return 0;
+	for (r = h->queue; r; r = r->next)
+		n += r->host == x;
+	for (r = h->active; r; r = r->rnext)
+		n += r->host == x;
+	if (n && !x->cancel) {
+		x->cancel = 1;
+		h->cancels++;
+	}
+	return n;
+}
+
+/* End the requests of the hosts http_cancel_host named, queued and under
+ * way (their done() calls may queue more, for other hosts). */
+static void
+run_cancels(struct http *h)
+{
+	struct req *r, *prev = NULL, *next;
+	struct host *x;
+
+	for (r = h->active; r; r = next) {
+		next = r->rnext;
+		if (!r->host->cancel)
+			continue;
+		stop_transfer(h, r);
+		finish(r, HTTP_CANCELLED, 0, 0, "cancelled: the host stopped the run");
+		next = h->active;	/* done() may have changed the list */
+	}
+	for (r = h->queue; r; r = next) {
+		next = r->next;
+		if (!r->host->cancel) {
+			prev = r;
+			continue;
+		}
+		if (prev)
+			prev->next = next;
+		else
+			h->queue = next;
+		if (h->queue_tail == r)
+			h->queue_tail = prev;
+		h->queued--;
+		finish(r, HTTP_CANCELLED, 0, 0, "cancelled: the host stopped the run");
+	}
+	for (x = h->hosts; x; x = x->next)
+		x->cancel = 0;
+	h->cancels = 0;
+}
+
 static void
 completed(struct http *h, struct req *r, CURLcode code)
 {
@@ -891,12 +981,7 @@ completed(struct http *h, struct req *r, CURLcode code)
 	double t = clock_now();
 	int retries;
 
-	curl_multi_remove_handle(h->multi, r->easy);
-	r->host->active--;
-	r->bucket->inflight -= r->cost;
-	if (r->bucket->inflight < 1e-9)
-		r->bucket->inflight = 0;
-	h->running--;
+	stop_transfer(h, r);
 	curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
 	if (status > 0)
 		learn_choke(h, r, clock_wall());
@@ -987,6 +1072,8 @@ http_run(struct http *h, long wait_ms)
 	CURLMsg *m;
 	long ms;
 
+	if (h->cancels)
+		run_cancels(h);
 	wait = schedule(h);
 	ms = (long)(wait * 1000);
 	if (wait_ms >= 0 && wait_ms < ms)
