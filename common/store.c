@@ -129,25 +129,60 @@ store_file_at(int dfd, const char *name, struct stat *st)
 	return 1;
 }
 
+/* The size of the file fd up to the end of its last whole line: a last
+ * line without its newline was cut short (a full disk, a process killed
+ * in the middle of its write) and is left out. */
+static off_t
+whole_lines(int fd, off_t size)
+{
+	char chunk[512];
+	off_t at = size;
+	ssize_t n;
+
+	while (at > 0) {
+		size_t k = at < (off_t)sizeof chunk ? (size_t)at : sizeof chunk;
+		if ((n = pread(fd, chunk, k, at - (off_t)k)) != (ssize_t)k)
+			return size;	/* cannot tell: leave it */
+		while (n > 0 && chunk[n - 1] != '\n')
+			n--;
+		if (n > 0)
+			return at - (off_t)k + n;
+		at -= (off_t)k;
+	}
+	return 0;
+}
+
 int
 store_append(int dfd, const char *name, const char *head, const char *line, size_t n)
 {
 	struct buf b = BUF_INIT;
 	struct stat st;
+	off_t end = 0;
 	int fd, e = 0;
 
-	fd = openat(dfd, name, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0666);
+	fd = openat(dfd, name, O_RDWR | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0666);
 	if (fd < 0)
 		return -1;
 	while (flock(fd, LOCK_EX) < 0 && !e)
 		if (errno != EINTR)
 			e = errno;
+	if (!e && fstat(fd, &st) < 0)
+		e = errno;
 	if (!e) {
-		if (fstat(fd, &st) == 0 && st.st_size == 0)
+		end = whole_lines(fd, st.st_size);
+		if (end < st.st_size && ftruncate(fd, end) < 0)
+			e = errno;
+	}
+	if (!e) {
+		if (end == 0)
 			buf_adds(&b, head);
 		buf_add(&b, line, n);
-		if (store_write_all(fd, b.s, b.len) < 0)	/* one write: lines never mix */
+		if (store_write_all(fd, b.s, b.len) < 0) {	/* one write: lines never mix */
 			e = errno;
+			/* no part of the line stays (a full disk can take half) */
+			if (ftruncate(fd, end) < 0 && !e)
+				e = errno;
+		}
 	}
 	close(fd);	/* releases the lock */
 	buf_free(&b);

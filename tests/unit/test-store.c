@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -273,6 +274,32 @@ test_files(void)
 	    2) == 0, "two lines appended");
 	is_str(body = slurp(at("m.tsv")), "h\n1\n2\n", "after one header");
 	free(body);
+	{	/* a line torn by a process killed mid-write, then an append */
+		int m = open(at("m.tsv"), O_WRONLY | O_APPEND);
+		ok(m >= 0 && write(m, "3 tor", 5) == 5, "a torn last line");
+		close(m);
+	}
+	ok(store_append(fd, "m.tsv", "h\n", "4\n", 2) == 0, "appended after it");
+	is_str(body = slurp(at("m.tsv")), "h\n1\n2\n4\n", "the torn line is cut off first");
+	free(body);
+	{	/* a size limit mid-line (as a full disk): nothing of the line stays */
+		struct rlimit rl, old;
+		char longline[600];
+		getrlimit(RLIMIT_FSIZE, &old);
+		rl = old;
+		rl.rlim_cur = 8 + 300;
+		memset(longline, 'x', sizeof longline - 1);
+		longline[sizeof longline - 1] = '\n';
+		signal(SIGXFSZ, SIG_IGN);
+		setrlimit(RLIMIT_FSIZE, &rl);
+		errno = 0;
+		ok(store_append(fd, "m.tsv", "h\n", longline, sizeof longline) < 0 && errno == EFBIG,
+		    "a write cut short fails (EFBIG)");
+		setrlimit(RLIMIT_FSIZE, &old);
+		signal(SIGXFSZ, SIG_DFL);
+		is_str(body = slurp(at("m.tsv")), "h\n1\n2\n4\n", "and leaves no part of its line");
+		free(body);
+	}
 	close(fd);
 }
 
