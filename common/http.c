@@ -553,6 +553,19 @@ req_ready_at(const struct req *r, double t)
 	return at;
 }
 
+/* Take r, which follows prev (NULL: r is first), off the queue. */
+static void
+dequeue(struct http *h, struct req *r, struct req *prev)
+{
+	if (prev)
+		prev->next = r->next;
+	else
+		h->queue = r->next;
+	if (h->queue_tail == r)
+		h->queue_tail = prev;
+	h->queued--;
+}
+
 /* Start what may start; returns seconds until something else may. */
 static double
 schedule(struct http *h)
@@ -565,13 +578,7 @@ schedule(struct http *h)
 		struct host *x = r->host;
 		if (x->blocked) {
 			/* bot protection on this host: fail without asking */
-			if (prev)
-				prev->next = next;
-			else
-				h->queue = next;
-			if (h->queue_tail == r)
-				h->queue_tail = prev;
-			h->queued--;
+			dequeue(h, r, prev);
 			finish(r, HTTP_BLOCKED, 403, 0,
 			    "blocked by bot protection (earlier request to this host)");
 			continue;
@@ -583,13 +590,7 @@ schedule(struct http *h)
 				at = ha;
 		}
 		if (at <= t && x->active < x->conns && take_token(h, r, t)) {
-			if (prev)
-				prev->next = next;
-			else
-				h->queue = next;
-			if (h->queue_tail == r)
-				h->queue_tail = prev;
-			h->queued--;
+			dequeue(h, r, prev);
 			start(h, r);
 			continue;
 		}
@@ -956,13 +957,7 @@ run_cancels(struct http *h)
 			prev = r;
 			continue;
 		}
-		if (prev)
-			prev->next = next;
-		else
-			h->queue = next;
-		if (h->queue_tail == r)
-			h->queue_tail = prev;
-		h->queued--;
+		dequeue(h, r, prev);
 		finish(r, HTTP_CANCELLED, 0, 0, "cancelled: the host stopped the run");
 	}
 	for (x = h->hosts; x; x = x->next)
