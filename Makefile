@@ -49,7 +49,7 @@ BIN = bin$(if $(SAN),-san)$(if $(filter 0,$(ISAL)),-zlib)
 .PHONY: replica soak
 all: tools tests
 tools: $(addprefix $(BIN)/,$(CMDS))
-tests: $(addprefix $(B)/,$(UNITS) $(TESTBINS))
+tests: $(addprefix $(B)/,$(UNITS) $(TESTBINS)) $(B)/tests/unit/failsys.so
 
 $(B)/common/%.o: common/%.c $(HEADERS)
 	@mkdir -p $(@D)
@@ -63,6 +63,10 @@ $(B)/tests/unit/%: tests/unit/%.c tests/unit/*.h $(B)/libcommon.a $(HEADERS) | $
 # A harness links libcommon.a only: it calls a reader's API.
 $(B)/tests/fuzz/%: tests/fuzz/%.c tests/fuzz/driver.c tests/fuzz/*.h $(B)/libcommon.a $(HEADERS) | $(B)/tests/fuzz
 	$(CC) $(ALL_CFLAGS) -o $@ $< tests/fuzz/driver.c $(B)/libcommon.a $(ALL_LDFLAGS) $(PKG_LIBS)
+# Loaded with LD_PRELOAD by the cases that make file system calls fail;
+# never sanitized (it must not come before the sanitizer's runtime).
+$(B)/tests/unit/failsys.so: tests/crash/failsys.c | $(B)/tests/unit
+	$(CC) $(WARN) $(CFLAGS) -fPIC -shared -o $@ $< -ldl
 $(B)/tests/unit $(B)/tests/fuzz $(BIN):
 	mkdir -p $@
 

@@ -31,6 +31,7 @@ struct bucket {
 	struct choke c;
 	double inflight;	/* the cost of requests under way */
 	double not_before;	/* the shared file said: not before (monotonic s) */
+	int refs;		/* requests that count on it */
 	struct bucket *next;
 };
 
@@ -263,8 +264,27 @@ get_bucket(struct host *x, const char *url)
 		b->next = x->buckets;
 		x->buckets = b;
 	}
+	b->refs++;
 	buf_free(&key);
 	return b;
+}
+
+/* A request is done with its bucket: one no server reported a budget for
+ * goes with its last request, so that a run over many paths (a URL per
+ * page) keeps no more buckets than requests under way. */
+static void
+put_bucket(struct host *x, struct bucket *b)
+{
+	struct bucket **p;
+
+	if (--b->refs > 0 || b->c.known)
+		return;
+	for (p = &x->buckets; *p && *p != b; p = &(*p)->next)
+		;
+	if (*p)
+		*p = b->next;
+	free(b->key);
+	free(b);
 }
 
 void
@@ -331,6 +351,8 @@ finish(struct req *r, enum http_outcome oc, long status, int code, const char *m
 	res.content_length = (long long)cl;
 	if (r->cb->done)
 		r->cb->done(r->arg, &res);
+	if (r->bucket)
+		put_bucket(r->host, r->bucket);
 	if (r->easy)
 		curl_easy_cleanup(r->easy);
 	buf_free(&r->errbody);
