@@ -756,12 +756,30 @@ host_stop(struct host *h, const char *status)
 	h->tail = NULL;
 }
 
+/* The rows of r's host already handed to the HTTP layer (under way, or
+ * waiting to retry) stop now, without another request, and go to the
+ * failure file: the words that say how many ("" when none). */
+static const char *
+host_cancel(const struct row *r)
+{
+	static char words[128];
+	size_t n = http_cancel_host(net, r->f.url);
+
+	words[0] = '\0';
+	if (n)
+		snprintf(words, sizeof words, "; %zu transfer%s under way %s stopped%s", n,
+		    n == 1 ? "" : "s", n == 1 ? "is" : "are",
+		    failed ? " (rows kept in the failure file)" : "");
+	return words;
+}
+
 /* The first row of a host that stops the run for it (blocked or
  * throttled): say so once, with what to do about it. */
 static void
 host_verdict(struct row *r, const struct http_result *res, int *flag, const char *verdict)
 {
 	struct host *h = r->host;
+	const char *stopped;
 
 	r->verdict = verdict;
 	why(r, "%s", res->error);
@@ -771,15 +789,16 @@ host_verdict(struct row *r, const struct http_result *res, int *flag, const char
 	blocked_any = 1;
 	row_message(r, r->why);
 	r->err = -1;	/* reported */
+	stopped = host_cancel(r);
 	if (flag == &h->blocked)
 		diag_warn("%s: %s; the remaining rows for this host are not requested "
-		    "(failed:blocked).  HathiTrust's Cloudflare lets a browser through: "
+		    "(failed:blocked)%s.  HathiTrust's Cloudflare lets a browser through: "
 		    "export its cookies to a file and pass it with --cookies FILE "
-		    "(with --user-agent set to that browser's)", h->key, res->error);
+		    "(with --user-agent set to that browser's)", h->key, res->error, stopped);
 	else
 		diag_warn("%s: still answers 429 Too Many Requests after %d attempts; "
-		    "the remaining rows for this host are not requested (throttled).  "
-		    "Try again later, with a lower --rate", h->key, res->attempts);
+		    "the remaining rows for this host are not requested (throttled)%s.  "
+		    "Try again later, with a lower --rate", h->key, res->attempts, stopped);
 }
 
 static void
@@ -798,6 +817,10 @@ on_done(void *arg, const struct http_result *res)
 		break;
 	case HTTP_ABORTED:
 		break;	/* the verdict of a callback */
+	case HTTP_CANCELLED:	/* its host stopped the run: said once */
+		r->verdict = h->blocked ? "blocked" : "throttled";
+		r->err = -1;
+		break;
 	case HTTP_BLOCKED:
 		host_verdict(r, res, &h->blocked, "blocked");
 		break;

@@ -7,5 +7,8 @@
 double clock_now(void);
 /* Seconds since the epoch: for times other processes read. */
 double clock_wall(void);
+/* Shift this process's clock_wall by seconds (tests: "a day later"
+ * without waiting a day). */
+void clock_wall_shift(double seconds);
 
 #endif

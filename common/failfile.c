@@ -52,7 +52,9 @@ struct failfile {
 	char *base;		/* FILE's name in its folder */
 	char *journal;		/* the journal's name */
 	char *header;
-	struct lines own;	/* the keys this run settled */
+	struct lines own;	/* the keys this run settled that matter: those it
+				 * failed, and those FILE held when it opened */
+	struct lines held;	/* the keys FILE held when it opened */
 	unsigned long count;
 };
 
@@ -442,6 +444,9 @@ rewrite(struct failfile *f, int finish)
 				if (f->own.v[i].failed)
 					set_line(get(&m.out, f->own.v[i].s, f->own.v[i].len, f->nkey),
 					    f->own.v[i].s, f->own.v[i].len);
+		if (!finish)	/* at open: which settled keys must be remembered */
+			for (i = 0; i < m.out.n; i++)
+				get(&f->held, m.out.v[i].s, m.out.v[i].len, f->nkey);
 		if (replace(f, &m, finish || gone.len > 0) < 0) {
 			rc = -1;
 			e = errno;
@@ -476,6 +481,7 @@ ff_free(struct failfile *f)
 	free(f->journal);
 	free(f->header);
 	lines_free(&f->own);
+	lines_free(&f->held);
 	free(f);
 	errno = e;
 }
@@ -576,7 +582,15 @@ failfile_failed(struct failfile *f, const char *line, size_t len)
 void
 failfile_done(struct failfile *f, const char *line, size_t len)
 {
-	struct line *e = get(&f->own, line, len, f->nkey);
+	size_t klen = key_len(line, len, f->nkey);
+	struct line *e = find(&f->own, line, klen);
+
+	/* a key neither failed by this run nor held by FILE has no line to
+	 * drop: not remembered, so that memory does not grow with the input */
+	if (!e && !find(&f->held, line, klen))
+		return;
+	if (!e)
+		e = get(&f->own, line, len, f->nkey);
 
 	if (e->failed)
 		f->count--;

@@ -7,7 +7,10 @@
  * again.  The contract:
  *  - a run never erases what another run recorded: lines FILE held before
  *    are kept, except those whose key this run settled (done, or failed
- *    again: then the new line replaces them);
+ *    again: then the new line replaces them); a run remembers only the
+ *    keys it failed and those FILE held when it opened it, so its memory
+ *    does not grow with its input (a line another run adds meanwhile for a
+ *    key this run did is kept: a rerun finds that page there);
  *  - reading FILE as the input of the same run is safe (the run never
  *    reads its own new lines);
  *  - several processes may share FILE at once (an exclusive lock around

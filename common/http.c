@@ -31,6 +31,7 @@ struct bucket {
 	struct choke c;
 	double inflight;	/* the cost of requests under way */
 	double not_before;	/* the shared file said: not before (monotonic s) */
+	int refs;		/* requests that count on it */
 	struct bucket *next;
 };
 
@@ -42,6 +43,7 @@ struct host {
 	double paused_until;	/* whole host waits until then (s) */
 	double shared_wait;	/* the shared throttle said: not before (s) */
 	int blocked;		/* bot protection: no more requests */
+	int cancel;		/* http_cancel_host: stop its requests at the next run */
 	int retry_500;		/* retries of an HTTP 500; -1: the general ones */
 	int resolve_warned;	/* "cannot resolve" said once */
 	struct bucket *buckets;
@@ -67,6 +69,7 @@ struct req {
 	struct buf errbody;
 	char errbuf[CURL_ERROR_SIZE];
 	struct req *next;
+	struct req *rprev, *rnext;	/* in the list of transfers under way */
 };
 
 struct http {
@@ -79,7 +82,9 @@ struct http {
 	struct curl_slist *headers;
 	struct throttle *shared;	/* cross-process rates, or NULL */
 	struct req *queue, *queue_tail;	/* waiting, in order */
+	struct req *active;		/* under way */
 	size_t running, queued;
+	int cancels;			/* hosts with cancel set */
 	unsigned int seed;
 };
 
@@ -259,8 +264,27 @@ get_bucket(struct host *x, const char *url)
 		b->next = x->buckets;
 		x->buckets = b;
 	}
+	b->refs++;
 	buf_free(&key);
 	return b;
+}
+
+/* A request is done with its bucket: one no server reported a budget for
+ * goes with its last request, so that a run over many paths (a URL per
+ * page) keeps no more buckets than requests under way. */
+static void
+put_bucket(struct host *x, struct bucket *b)
+{
+	struct bucket **p;
+
+	if (--b->refs > 0 || b->c.known)
+		return;
+	for (p = &x->buckets; *p && *p != b; p = &(*p)->next)
+		;
+	if (*p)
+		*p = b->next;
+	free(b->key);
+	free(b);
 }
 
 void
@@ -327,6 +351,8 @@ finish(struct req *r, enum http_outcome oc, long status, int code, const char *m
 	res.content_length = (long long)cl;
 	if (r->cb->done)
 		r->cb->done(r->arg, &res);
+	if (r->bucket)
+		put_bucket(r->host, r->bucket);
 	if (r->easy)
 		curl_easy_cleanup(r->easy);
 	buf_free(&r->errbody);
@@ -469,6 +495,11 @@ start(struct http *h, struct req *r)
 	r->host->active++;
 	r->bucket->inflight += r->cost;
 	h->running++;
+	r->rprev = NULL;
+	r->rnext = h->active;
+	if (h->active)
+		h->active->rprev = r;
+	h->active = r;
 	if (curl_multi_add_handle(h->multi, e) != CURLM_OK)
 		diag_die(DIAG_FAIL, "libcurl: cannot add a transfer");
 }
@@ -544,6 +575,19 @@ req_ready_at(const struct req *r, double t)
 	return at;
 }
 
+/* Take r, which follows prev (NULL: r is first), off the queue. */
+static void
+dequeue(struct http *h, struct req *r, struct req *prev)
+{
+	if (prev)
+		prev->next = r->next;
+	else
+		h->queue = r->next;
+	if (h->queue_tail == r)
+		h->queue_tail = prev;
+	h->queued--;
+}
+
 /* Start what may start; returns seconds until something else may. */
 static double
 schedule(struct http *h)
@@ -556,13 +600,7 @@ schedule(struct http *h)
 		struct host *x = r->host;
 		if (x->blocked) {
 			/* bot protection on this host: fail without asking */
-			if (prev)
-				prev->next = next;
-			else
-				h->queue = next;
-			if (h->queue_tail == r)
-				h->queue_tail = prev;
-			h->queued--;
+			dequeue(h, r, prev);
 			finish(r, HTTP_BLOCKED, 403, 0,
 			    "blocked by bot protection (earlier request to this host)");
 			continue;
@@ -574,13 +612,7 @@ schedule(struct http *h)
 				at = ha;
 		}
 		if (at <= t && x->active < x->conns && take_token(h, r, t)) {
-			if (prev)
-				prev->next = next;
-			else
-				h->queue = next;
-			if (h->queue_tail == r)
-				h->queue_tail = prev;
-			h->queued--;
+			dequeue(h, r, prev);
 			start(h, r);
 			continue;
 		}
@@ -880,6 +912,81 @@ retries_for(struct http *h, struct req *r, CURLcode code, long status)
 	return n;
 }
 
+/* Take a transfer off the multi handle and the list under way. */
+static void
+stop_transfer(struct http *h, struct req *r)
+{
+	curl_multi_remove_handle(h->multi, r->easy);
+	r->host->active--;
+	r->bucket->inflight -= r->cost;
+	if (r->bucket->inflight < 1e-9)
+		r->bucket->inflight = 0;
+	h->running--;
+	if (r->rprev)
+		r->rprev->rnext = r->rnext;
+	else
+		h->active = r->rnext;
+	if (r->rnext)
+		r->rnext->rprev = r->rprev;
+	r->rprev = r->rnext = NULL;
+}
+
+size_t
+http_cancel_host(struct http *h, const char *url)
+{
+	char *key = http_host_key(url);
+	struct host *x;
+	struct req *r;
+	size_t n = 0;
+
+	if (!key)
+		return 0;
+	for (x = h->hosts; x && strcmp(x->key, key) != 0; x = x->next)
+		;
+	free(key);
+	if (!x)
+		return 0;
+	for (r = h->queue; r; r = r->next)
+		n += r->host == x;
+	for (r = h->active; r; r = r->rnext)
+		n += r->host == x;
+	if (n && !x->cancel) {
+		x->cancel = 1;
+		h->cancels++;
+	}
+	return n;
+}
+
+/* End the requests of the hosts http_cancel_host named, queued and under
+ * way (their done() calls may queue more, for other hosts). */
+static void
+run_cancels(struct http *h)
+{
+	struct req *r, *prev = NULL, *next;
+	struct host *x;
+
+	for (r = h->active; r; r = next) {
+		next = r->rnext;
+		if (!r->host->cancel)
+			continue;
+		stop_transfer(h, r);
+		finish(r, HTTP_CANCELLED, 0, 0, "cancelled: the host stopped the run");
+		next = h->active;	/* done() may have changed the list */
+	}
+	for (r = h->queue; r; r = next) {
+		next = r->next;
+		if (!r->host->cancel) {
+			prev = r;
+			continue;
+		}
+		dequeue(h, r, prev);
+		finish(r, HTTP_CANCELLED, 0, 0, "cancelled: the host stopped the run");
+	}
+	for (x = h->hosts; x; x = x->next)
+		x->cancel = 0;
+	h->cancels = 0;
+}
+
 static void
 completed(struct http *h, struct req *r, CURLcode code)
 {
@@ -891,12 +998,7 @@ completed(struct http *h, struct req *r, CURLcode code)
 	double t = clock_now();
 	int retries;
 
-	curl_multi_remove_handle(h->multi, r->easy);
-	r->host->active--;
-	r->bucket->inflight -= r->cost;
-	if (r->bucket->inflight < 1e-9)
-		r->bucket->inflight = 0;
-	h->running--;
+	stop_transfer(h, r);
 	curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
 	if (status > 0)
 		learn_choke(h, r, clock_wall());
@@ -987,6 +1089,8 @@ http_run(struct http *h, long wait_ms)
 	CURLMsg *m;
 	long ms;
 
+	if (h->cancels)
+		run_cancels(h);
 	wait = schedule(h);
 	ms = (long)(wait * 1000);
 	if (wait_ms >= 0 && wait_ms < ms)

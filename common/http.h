@@ -42,7 +42,8 @@ enum http_outcome {
 	HTTP_FAILED,	/* permanent: 404, other 4xx, TLS, bad URL, redirect loop */
 	HTTP_GAVE_UP,	/* transient errors until the retries ran out */
 	HTTP_BLOCKED,	/* bot-protection challenge (403 + cf-mitigated or page) */
-	HTTP_ABORTED	/* a callback stopped the transfer */
+	HTTP_ABORTED,	/* a callback stopped the transfer */
+	HTTP_CANCELLED	/* http_cancel_host stopped it */
 };
 
 struct http_result {
@@ -120,6 +121,12 @@ double http_throttle_wait(const struct http *h);
 /* Do work for at most wait_ms (-1: until something completes or a
  * second passes).  Returns http_pending. */
 size_t http_run(struct http *h, long wait_ms);
+/* Stop every request for url's host, queued or under way (retries
+ * waiting included): at the start of the next http_run each ends, with
+ * HTTP_CANCELLED, and nothing more is sent for it.  Requests queued for
+ * the host before that run are stopped too.  Returns how many there are
+ * now. */
+size_t http_cancel_host(struct http *h, const char *url);
 /* Run until nothing is pending. */
 void http_drain(struct http *h);
 

@@ -1,6 +1,7 @@
 /* store: folders and files on disk; see store.h. */
 #include "store.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -128,25 +129,60 @@ store_file_at(int dfd, const char *name, struct stat *st)
 	return 1;
 }
 
+/* The size of the file fd up to the end of its last whole line: a last
+ * line without its newline was cut short (a full disk, a process killed
+ * in the middle of its write) and is left out. */
+static off_t
+whole_lines(int fd, off_t size)
+{
+	char chunk[512];
+	off_t at = size;
+	ssize_t n;
+
+	while (at > 0) {
+		size_t k = at < (off_t)sizeof chunk ? (size_t)at : sizeof chunk;
+		if ((n = pread(fd, chunk, k, at - (off_t)k)) != (ssize_t)k)
+			return size;	/* cannot tell: leave it */
+		while (n > 0 && chunk[n - 1] != '\n')
+			n--;
+		if (n > 0)
+			return at - (off_t)k + n;
+		at -= (off_t)k;
+	}
+	return 0;
+}
+
 int
 store_append(int dfd, const char *name, const char *head, const char *line, size_t n)
 {
 	struct buf b = BUF_INIT;
 	struct stat st;
+	off_t end = 0;
 	int fd, e = 0;
 
-	fd = openat(dfd, name, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0666);
+	fd = openat(dfd, name, O_RDWR | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0666);
 	if (fd < 0)
 		return -1;
 	while (flock(fd, LOCK_EX) < 0 && !e)
 		if (errno != EINTR)
 			e = errno;
+	if (!e && fstat(fd, &st) < 0)
+		e = errno;
 	if (!e) {
-		if (fstat(fd, &st) == 0 && st.st_size == 0)
+		end = whole_lines(fd, st.st_size);
+		if (end < st.st_size && ftruncate(fd, end) < 0)
+			e = errno;
+	}
+	if (!e) {
+		if (end == 0)
 			buf_adds(&b, head);
 		buf_add(&b, line, n);
-		if (store_write_all(fd, b.s, b.len) < 0)	/* one write: lines never mix */
+		if (store_write_all(fd, b.s, b.len) < 0) {	/* one write: lines never mix */
 			e = errno;
+			/* no part of the line stays (a full disk can take half) */
+			if (ftruncate(fd, end) < 0 && !e)
+				e = errno;
+		}
 	}
 	close(fd);	/* releases the lock */
 	buf_free(&b);
@@ -231,6 +267,49 @@ open_folder(const struct store *s, const char *lib, const char *folder, int crea
 	return fd;
 }
 
+/* Is name a temporary file's (.<name>.part.XXXXXX)? */
+static int
+temp_name(const char *name)
+{
+	size_t n = strlen(name);
+
+	return name[0] == '.' && n > 13 && memcmp(name + n - 12, ".part.", 6) == 0;
+}
+
+/* Remove the temporary files in the folder dfd that no process writes:
+ * a writer holds its file's lock from creation to rename (a process
+ * killed, even with SIGKILL, lets go of it), so a file whose lock is free
+ * was left by a run that died.  Removed under that lock; a writer that
+ * finds its new file unlinked once it has the lock makes another. */
+static void
+sweep_temps(int dfd)
+{
+	int fd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct dirent *d;
+	struct stat a, b;
+	DIR *dir;
+
+	if (fd < 0 || !(dir = fdopendir(fd))) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	while ((d = readdir(dir)) != NULL) {
+		int tf;
+		if (!temp_name(d->d_name))
+			continue;
+		tf = openat(dfd, d->d_name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+		if (tf < 0)
+			continue;
+		if (flock(tf, LOCK_EX | LOCK_NB) == 0 && fstat(tf, &a) == 0 &&
+		    fstatat(dfd, d->d_name, &b, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    a.st_ino == b.st_ino && a.st_dev == b.st_dev && S_ISREG(a.st_mode))
+			unlinkat(dfd, d->d_name, 0);
+		close(tf);	/* and its lock */
+	}
+	closedir(dir);
+}
+
 static int
 cache_find(const struct store *s, const char *key)
 {
@@ -272,6 +351,8 @@ store_folder(struct store *s, const char *lib, const char *folder, int create)
 		buf_free(&b);
 		return -1;
 	}
+	if (fd >= 0)
+		sweep_temps(fd);
 	e = errno;
 	if (s->cache[STORE_FOLDERS - 1].key)
 		cache_drop(s, STORE_FOLDERS - 1);
@@ -404,6 +485,24 @@ store_temp_end(struct store_temp *t)
 	}
 }
 
+/* Lock a new temporary file for as long as it is written (sweep_temps):
+ * 0, or -1 after closing it when a sweep removed it first. */
+static int
+temp_lock(struct store_temp *t)
+{
+	struct stat st;
+
+	while (flock(t->fd, LOCK_EX) < 0 && errno == EINTR)
+		;
+	if (fstat(t->fd, &st) == 0 && st.st_nlink > 0)
+		return 0;
+	close(t->fd);
+	t->fd = -1;
+	slot_free(t->slot);
+	t->slot = -1;
+	return -1;
+}
+
 int
 store_temp_open(struct store *s, struct store_temp *t, const char *lib, const char *folder,
     const char *name, const char **what)
@@ -434,8 +533,11 @@ store_temp_open(struct store *s, struct store_temp *t, const char *lib, const ch
 		t->slot = slot_take(t->dfd, t->name);
 		t->fd = openat(t->dfd, t->name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 		    0666);
-		if (t->fd >= 0)
-			return 0;
+		if (t->fd >= 0) {
+			if (temp_lock(t) == 0)
+				return 0;
+			continue;	/* swept before it was locked: make another */
+		}
 		slot_free(t->slot);
 		t->slot = -1;
 		if (errno == ENOENT && tries == 0) {
@@ -495,20 +597,34 @@ store_temp_write(struct store_temp *t, const void *a, size_t na, const void *b, 
 int
 store_temp_commit(struct store_temp *t, const char *name, int sync, const char **what)
 {
+	int keep, rc = 0;
+
 	if (sync && fsync(t->fd) < 0) {
 		*what = "fsync of";
 		return -1;
 	}
+	/* the lock stays (on a second descriptor) until the rename: closing
+	 * says what a network file system could not write, and the file must
+	 * not look left over to another run's sweep before it has its name */
+	keep = fcntl(t->fd, F_DUPFD_CLOEXEC, 0);
 	if (close(t->fd) < 0) {
 		t->fd = -1;
 		*what = "closing";
-		return -1;
+		rc = -1;
+	} else {
+		t->fd = -1;
+		if (renameat(t->dfd, t->name, t->dfd, name) < 0) {
+			*what = "renaming to";
+			rc = -1;
+		}
 	}
-	t->fd = -1;
-	if (renameat(t->dfd, t->name, t->dfd, name) < 0) {
-		*what = "renaming to";
-		return -1;
+	if (keep >= 0) {
+		int e = errno;
+		close(keep);
+		errno = e;
 	}
+	if (rc < 0)
+		return -1;
 	slot_free(t->slot);
 	t->slot = -1;
 	/* the rename itself reaches the disk with the folder; a failure here

@@ -36,7 +36,9 @@ int store_file_at(int dfd, const char *name, struct stat *st);
 int store_write_all(int fd, const void *p, size_t n);
 /* Append line[0..n) to the file name in dfd (made if missing) in one
  * write under an exclusive lock, so that the lines of processes sharing
- * it never mix; head first when the file is empty.  0, or -1 with errno. */
+ * it never mix; head first when the file is empty.  A write that fails
+ * leaves no part of the line, and a torn last line found there (a
+ * process killed mid-write) is cut off first.  0, or -1 with errno. */
 int store_append(int dfd, const char *name, const char *head, const char *line, size_t n);
 
 /* The top folder, and the folders top/<lib>/<folder> open now, most

@@ -1,7 +1,10 @@
 /* throttle: per-key token bucket and pause shared through a locked file.
  * File format, one line per key: key TAB tokens TAB last TAB paused_until,
  * times in seconds since the epoch; a server's reported budget (choke.h)
- * is the line "key#choke" TAB debt TAB at TAB max TAB rate TAB seen. */
+ * is the line "key#choke" TAB debt TAB at TAB max TAB rate TAB seen.
+ * Every rewrite leaves out the lines of keys idle for THROTTLE_IDLE
+ * seconds (and any line that does not parse), so the file keeps only the
+ * hosts in use. */
 #include "throttle.h"
 #include "clock.h"
 
@@ -95,14 +98,39 @@ write_all(struct throttle *t, const struct buf *b)
 		diag_warn_errno("throttle file %s: truncate", t->path);
 }
 
+/* Is the line p..nl (another key's) worth keeping at wall time now: it
+ * parses, and its key was used or paused within THROTTLE_IDLE seconds? */
+static int
+keep_line(const char *p, const char *nl, double now)
+{
+	const char *tab = memchr(p, '\t', (size_t)(nl - p));
+	double a, b, c, d, e;
+	char *line;
+	int n, keep = 0;
+
+	if (!tab || tab == p)
+		return 0;
+	line = xstrndup(tab + 1, (size_t)(nl - tab - 1));
+	if (tab - p > 6 && memcmp(tab - 6, "#choke", 6) == 0) {
+		n = sscanf(line, "%lf\t%lf\t%lf\t%lf\t%lf", &a, &b, &c, &d, &e);
+		keep = n == 5 && (b > e ? b : e) >= now - THROTTLE_IDLE;
+	} else {
+		n = sscanf(line, "%lf\t%lf\t%lf", &a, &b, &c);
+		keep = n == 3 && (b > c ? b : c) >= now - THROTTLE_IDLE;
+	}
+	free(line);
+	return keep;
+}
+
 struct state {
 	double tokens, last, paused;
 	int found;
 };
 
-/* Find key's line in the file text; fill st; copy other lines to rest. */
+/* Find key's line in the file text; fill st; copy the other lines worth
+ * keeping at wall time now to rest. */
 static void
-parse(const struct buf *file, const char *key, struct state *st, struct buf *rest)
+parse(const struct buf *file, const char *key, struct state *st, struct buf *rest, double now)
 {
 	const char *p = buf_str(file), *nl, *tab;
 	size_t klen = strlen(key);
@@ -116,7 +144,7 @@ parse(const struct buf *file, const char *key, struct state *st, struct buf *res
 		if (tab && (size_t)(tab - p) == klen && memcmp(p, key, klen) == 0 &&
 		    sscanf(tab + 1, "%lf\t%lf\t%lf", &st->tokens, &st->last, &st->paused) == 3) {
 			st->found = 1;
-		} else if (tab) {
+		} else if (keep_line(p, nl, now)) {
 			buf_add(rest, p, (size_t)(nl - p) + 1);
 		}
 		p = nl + 1;
@@ -134,8 +162,8 @@ update(struct throttle *t, const char *key, double rate, double burst, double ji
 	if (lock(t, F_WRLCK) < 0)
 		return 0;	/* no sharing possible: do not block the run */
 	read_all(t, &file);
-	parse(&file, key, &st, &out);
 	now = clock_wall();
+	parse(&file, key, &st, &out, now);
 	if (!st.found) {
 		st.tokens = burst;
 		st.last = now;
@@ -187,18 +215,18 @@ throttle_choke(struct throttle *t, const char *key, struct choke *c, double cost
 	if (lock(t, F_WRLCK) < 0)
 		return choke_wait(c, cost, clock_wall());
 	read_all(t, &file);
+	now = clock_wall();
 	buf_printf(&name, "%s#choke\t", key);
 	memset(&f, 0, sizeof f);
 	for (p = buf_str(&file); *p && (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
 		if (strncmp(p, name.s, name.len) == 0) {
 			f.known = sscanf(p + name.len, "%lf\t%lf\t%lf\t%lf\t%lf", &f.debt, &f.at,
 			    &f.max, &f.rate, &f.seen) == 5 && f.max > 0;
-		} else {
+		} else if (keep_line(p, nl, now)) {
 			buf_add(&out, p, (size_t)(nl - p) + 1);
 		}
 	}
 	choke_merge(c, &f);
-	now = clock_wall();
 	if (cost > 0 && (wait = choke_wait(c, cost, now)) == 0)
 		choke_spend(c, cost, now);
 	if (c->known)

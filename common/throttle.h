@@ -7,6 +7,11 @@
 
 #include "choke.h"
 
+/* A key neither used nor paused for this many seconds (a day) is left out
+ * when the file is next rewritten, under the same lock: the file holds the
+ * hosts in use, however long the runs that share it go on. */
+#define THROTTLE_IDLE 86400.0
+
 struct throttle;
 
 /* Open (creating it and its folder, mode 0600) the state file; NULL with

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -273,6 +274,32 @@ test_files(void)
 	    2) == 0, "two lines appended");
 	is_str(body = slurp(at("m.tsv")), "h\n1\n2\n", "after one header");
 	free(body);
+	{	/* a line torn by a process killed mid-write, then an append */
+		int m = open(at("m.tsv"), O_WRONLY | O_APPEND);
+		ok(m >= 0 && write(m, "3 tor", 5) == 5, "a torn last line");
+		close(m);
+	}
+	ok(store_append(fd, "m.tsv", "h\n", "4\n", 2) == 0, "appended after it");
+	is_str(body = slurp(at("m.tsv")), "h\n1\n2\n4\n", "the torn line is cut off first");
+	free(body);
+	{	/* a size limit mid-line (as a full disk): nothing of the line stays */
+		struct rlimit rl, old;
+		char longline[600];
+		getrlimit(RLIMIT_FSIZE, &old);
+		rl = old;
+		rl.rlim_cur = 8 + 300;
+		memset(longline, 'x', sizeof longline - 1);
+		longline[sizeof longline - 1] = '\n';
+		signal(SIGXFSZ, SIG_IGN);
+		setrlimit(RLIMIT_FSIZE, &rl);
+		errno = 0;
+		ok(store_append(fd, "m.tsv", "h\n", longline, sizeof longline) < 0 && errno == EFBIG,
+		    "a write cut short fails (EFBIG)");
+		setrlimit(RLIMIT_FSIZE, &old);
+		signal(SIGXFSZ, SIG_DFL);
+		is_str(body = slurp(at("m.tsv")), "h\n1\n2\n4\n", "and leaves no part of its line");
+		free(body);
+	}
 	close(fd);
 }
 
@@ -292,6 +319,73 @@ test_reasons(void)
 	    "one file's failures do not");
 }
 
+/* Temporary files left by a run that died (SIGKILL: nothing cleans up)
+ * go when a later run opens their folder; a temporary file another
+ * process is writing stays, and so does one of this process's own. */
+static void
+test_stale(void)
+{
+	struct store s, s2;
+	struct store_temp t, live;
+	const char *what = NULL;
+	int p[2], q[2], fd;
+	char c;
+	pid_t pid;
+
+	store_open(&s, at("st"), 1);
+	store_temp_init(&t);
+	ok(store_temp_open(&s, &t, "lib", "vol", "1.jpg", &what) == 0, "a run's temporary file");
+	if (pipe(p) < 0 || pipe(q) < 0)
+		return;
+	if ((pid = fork()) == 0) {	/* the other process, writing 2.jpg */
+		struct store s3;
+		store_open(&s3, at("st"), 1);
+		store_temp_init(&live);
+		if (store_temp_open(&s3, &live, "lib", "vol", "2.jpg", &what) < 0)
+			_exit(1);
+		if (write(p[1], "x", 1) != 1 || read(q[0], &c, 1) < 0)
+			_exit(1);
+		_exit(0);
+	}
+	if (read(p[0], &c, 1) != 1)
+		return;
+	/* a run killed mid-write: its file, never locked again */
+	fd = open(at("st/lib/vol/.3.jpg.part.AbC123"), O_WRONLY | O_CREAT, 0666);
+	ok(fd >= 0 && write(fd, "half", 4) == 4, "a file left by a killed run");
+	close(fd);
+	store_open(&s2, at("st"), 0);
+	ok(store_folder(&s2, "lib", "vol", 0) >= 0, "another run opens the folder");
+	{
+		char *got = names(at("st/lib/vol"));
+		ok(got && !strstr(got, ".3.jpg.part."), "the left-over file is gone");
+		ok(got && strstr(got, t.name) && strstr(got, ".2.jpg.part."),
+		    "the files being written stay");
+		free(got);
+	}
+	if (write(q[1], "x", 1) != 1)
+		return;
+	waitpid(pid, NULL, 0);	/* it dies without cleaning up */
+	store_close(&s2);
+	store_open(&s2, at("st"), 0);
+	store_folder(&s2, "lib", "vol", 0);
+	{
+		char *got = names(at("st/lib/vol"));
+		ok(got && !strstr(got, ".2.jpg.part.") && strstr(got, t.name),
+		    "once its writer is dead, its file goes too; the live one stays");
+		free(got);
+	}
+	ok(store_temp_write(&t, "ok", 2, NULL, 0) == 0 && store_temp_commit(&t, "1.jpg", 0, &what) == 0,
+	    "the live file is committed");
+	is_names(at("st/lib/vol"), "1.jpg", "only the final file is left");
+	store_temp_end(&t);
+	store_close(&s2);
+	store_close(&s);
+	close(p[0]);
+	close(p[1]);
+	close(q[0]);
+	close(q[1]);
+}
+
 int
 main(void)
 {
@@ -300,6 +394,7 @@ main(void)
 	test_mkdirs();
 	test_folders();
 	test_temps();
+	test_stale();
 	test_signal();
 	test_files();
 	test_reasons();

@@ -1,12 +1,126 @@
 /* test-throttle: the shared token bucket and pause of common/throttle. */
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "tap.h"
+#include "clock.h"
 #include "diag.h"
 #include "throttle.h"
+
+/* The file's size and whether it holds a line for key. */
+static long
+file_has(const char *file, const char *key, int *has)
+{
+	char line[512];
+	long size = 0;
+	size_t k = strlen(key);
+	FILE *fp = fopen(file, "r");
+
+	*has = 0;
+	if (!fp)
+		return -1;
+	while (fgets(line, sizeof line, fp)) {
+		size += (long)strlen(line);
+		if (strncmp(line, key, k) == 0 && line[k] == '\t')
+			*has = 1;
+	}
+	fclose(fp);
+	return size;
+}
+
+/* Keys idle for a day go when the file is rewritten, under the same lock,
+ * while many processes use it: 8 children, each with its own key (burst
+ * 5, rate 1 per 1000 s) and one key shared by all, each on a clock a day
+ * and more ahead of the last (so each rewrite drops what the slower clocks
+ * wrote long ago), and each taking all the while; no key in use is lost:
+ * every child's key ends empty (5 granted of 6), the shared one granted
+ * its burst once in all, and the file holds only the live keys. */
+static void
+compaction(const char *file)
+{
+	struct throttle *t;
+	char key[64];
+	int i, k, status, granted = 0, own_ok = 1, has, stale = 0;
+	long size;
+	pid_t pid;
+
+	/* 200 hosts last used two days ago */
+	clock_wall_shift(-2 * THROTTLE_IDLE);
+	t = throttle_open(file);
+	for (i = 0; i < 200; i++) {
+		snprintf(key, sizeof key, "http://old%d:80", i);
+		throttle_take(t, key, 1, 1, 0, 1);
+	}
+	throttle_close(t);
+	clock_wall_shift(0);
+	size = file_has(file, "http://old7:80", &has);
+	ok(has && size > 200 * 30, "200 idle hosts in the file (%ld bytes)", size);
+
+	for (i = 0; i < 8; i++) {
+		if ((pid = fork()) == 0) {
+			struct throttle *c = throttle_open(file);
+			int got = 0, own = 0;
+			/* the children's clocks run 0..7 minutes ahead: all within
+			 * a day of each other, all a day past the old lines */
+			clock_wall_shift(60.0 * i);
+			snprintf(key, sizeof key, "http://live%d:80", i);
+			for (k = 0; k < 6; k++) {
+				own += throttle_take(c, key, 0.001, 5, 0, 1) == 0;
+				got += throttle_take(c, "http://shared:80", 0.001, 3, 0, 1) == 0;
+			}
+			throttle_close(c);
+			_exit((own == 5 ? 0 : 100) + got);
+		}
+	}
+	for (i = 0; i < 8; i++) {
+		wait(&status);
+		k = WEXITSTATUS(status);
+		if (k >= 100)
+			own_ok = 0;
+		granted += k % 100;
+	}
+	ok(own_ok, "each of 8 processes: its own key kept (5 of 6 takes granted, burst 5)");
+	is_int(granted, 3, "the shared key: its burst of 3 granted once among 8 processes");
+	t = throttle_open(file);
+	for (i = 0; i < 8; i++) {
+		snprintf(key, sizeof key, "http://live%d:80", i);
+		if (throttle_take(t, key, 0.001, 5, 0, 1) == 0)
+			own_ok = 0;
+	}
+	ok(own_ok, "every live key still empty when read again");
+	throttle_close(t);
+	for (i = 0; i < 200; i++) {
+		snprintf(key, sizeof key, "http://old%d:80", i);
+		file_has(file, key, &has);
+		stale += has;
+	}
+	size = file_has(file, "http://shared:80", &has);
+	is_int(stale, 0, "no idle host left");
+	ok(has && size < 10 * 60, "9 live keys left (%ld bytes)", size);
+
+	/* a key paused into the future stays however old its last use */
+	clock_wall_shift(-2 * THROTTLE_IDLE);
+	t = throttle_open(file);
+	throttle_pause(t, "http://paused:80", clock_wall() + 3 * THROTTLE_IDLE);
+	clock_wall_shift(0);
+	throttle_take(t, "http://shared:80", 0.001, 3, 0, 1);
+	file_has(file, "http://paused:80", &has);
+	ok(has, "a host paused past now is kept");
+	/* a torn line (a process killed mid-write) is dropped, not kept */
+	{
+		FILE *fp = fopen(file, "a");
+		fputs("http://torn:80\t1.0\n", fp);
+		fclose(fp);
+	}
+	throttle_take(t, "http://shared:80", 0.001, 3, 0, 1);
+	file_has(file, "http://torn:80", &has);
+	ok(!has, "a line that does not parse is dropped");
+	throttle_close(t);
+}
 
 int
 main(void)
@@ -89,6 +203,8 @@ main(void)
 
 	throttle_close(t);
 	throttle_close(u);
+	unlink(file);
+	compaction(file);
 	unlink(file);
 	snprintf(file, sizeof file, "%s/sub", path);
 	rmdir(file);
