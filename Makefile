@@ -82,8 +82,8 @@ check: deps
 lint: deps
 	mandoc -Tlint -W warning man/*.[0-9]
 	scripts/check-man $(BIN) man
-	shellcheck scripts/deps scripts/demo scripts/fuzz scripts/check-man scripts/bench scripts/bench-* scripts/pictures scripts/replica tests/faults/run tests/run.sh .ci/run
-	shellcheck scripts/slurm-pictures && shellcheck -s sh tests/engines/slurm.sh tests/engines/ssh.sh
+	shellcheck -x scripts/deps scripts/demo scripts/fuzz scripts/check-man scripts/bench scripts/bench-* scripts/pictures scripts/replica tests/faults/run tests/run.sh .ci/run
+	shellcheck scripts/slurm-pictures && shellcheck -x -s sh tests/engines/slurm.sh tests/engines/ssh.sh
 
 # libFuzzer (clang): each harness for FUZZ_SECONDS, corpora seeded from the
 # fixtures; crashes land in build-fuzz/crashes/ (copy them to
