@@ -44,6 +44,8 @@ ocr_line_start(struct ocr_page *p, long l, long t, long r, long b)
 static void
 text_add(struct ocr_page *p, const char *s, size_t n)
 {
+	if (n == 0)
+		return;		/* (p->text may be NULL yet) */
 	if (p->text_len + n > p->text_cap) {
 		while (p->text_len + n > p->text_cap)
 			p->text_cap = p->text_cap ? p->text_cap * 2 : 4096;
@@ -255,7 +257,8 @@ ocr_caption(const struct ocr_page *p, const struct ocr_block *b, double gap_pct,
 				continue;
 			if (out->len)
 				buf_addc(out, ' ');
-			buf_add(out, p->text + p->lines[i].off, p->lines[i].len);
+			if (p->lines[i].len)	/* (no text at all: p->text is NULL) */
+				buf_add(out, p->text + p->lines[i].off, p->lines[i].len);
 			if (out->len > OCR_CAPTION_MAX)
 				break;
 		}
@@ -299,7 +302,8 @@ ocr_context(const struct ocr_page *p, size_t order, int nwords, struct buf *befo
 		size_t from = i == line ? start : 0;
 		if (before->len)
 			buf_addc(before, ' ');
-		buf_add(before, p->text + x->off + from, x->len - from);
+		if (x->len > from)
+			buf_add(before, p->text + x->off + from, x->len - from);
 	}
 	if (before->len > OCR_CONTEXT_MAX) {
 		/* keep the words nearest the picture */
