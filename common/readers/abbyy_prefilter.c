@@ -121,8 +121,9 @@ struct abbyy_pf {
 	char nest_name[ELIDE_DEPTH][TAG_NAME_MAX];
 	int nnest;
 	unsigned char ehold_prev;	/* F_EHOLD: the byte before the '<' */
-	struct buf scratch;
-	struct buf elem;	/* keep_text: a held element, whole */
+	struct buf scratch;	/* F_EHOLD: the held bytes with the new ones */
+	struct buf elem;	/* keep_text: a held element, whole (not scratch:
+				 * elide_run may be running over that) */
 };
 
 /* Byte classes of the fast loops: 1 plain, 0 stop. */
@@ -240,8 +241,8 @@ abbyy_pf_free(struct abbyy_pf *e)
 	buf_free(&e->pend);
 	buf_free(&e->nl);
 	buf_free(&e->head);
-	buf_free(&e->elem);
 	buf_free(&e->scratch);
+	buf_free(&e->elem);
 	free(e);
 }
 
@@ -1242,15 +1243,13 @@ ehold_feed(struct abbyy_pf *e, const char *p, size_t n, struct buf *out)
 	 * end tag that cannot go) */
 	if (reopen)
 		nest_reopen(e, out, 1);
-	{
-		buf_reset(&e->scratch);
-		buf_add(&e->scratch, e->pend.s, e->pend.len);
-		buf_add(&e->scratch, p, n);
-		buf_reset(&e->pend);
-		e->state = F_TEXT;
-		e->prev = e->ehold_prev;
-		elide_run(e, (const unsigned char *)e->scratch.s, e->scratch.len, out);
-	}
+	buf_reset(&e->scratch);
+	buf_add(&e->scratch, e->pend.s, e->pend.len);
+	buf_add(&e->scratch, p, n);
+	buf_reset(&e->pend);
+	e->state = F_TEXT;
+	e->prev = e->ehold_prev;
+	elide_run(e, (const unsigned char *)e->scratch.s, e->scratch.len, out);
 }
 
 /* Feed bytes, with a NUL at p[n]; what the parser should see is appended

@@ -40,6 +40,25 @@ ocr_line_start(struct ocr_page *p, long l, long t, long r, long b)
 	p->line_open = 1;
 }
 
+/* The start of the character at s[k], stepping back over UTF-8
+ * continuation bytes, not before lo. */
+static size_t
+char_back(const unsigned char *s, size_t k, size_t lo)
+{
+	while (k > lo && (s[k] & 0xc0) == 0x80)
+		k--;
+	return k;
+}
+
+/* The start of the first character at or after s[k], not past n. */
+static size_t
+char_on(const unsigned char *s, size_t k, size_t n)
+{
+	while (k < n && (s[k] & 0xc0) == 0x80)
+		k++;
+	return k;
+}
+
 /* Append s[0..n) to the open line (room has been checked). */
 static void
 text_add(struct ocr_page *p, const char *s, size_t n)
@@ -82,10 +101,7 @@ ocr_line_text(struct ocr_page *p, const char *s, size_t n)
 		 * before a character that does not */
 		room = OCR_MAX_TEXT - 1 - p->text_len;
 		if (j - i + 1 > room) {
-			size_t k = room > 1 ? i + room - 1 : i;
-			while (k > i && (u[k] & 0xc0) == 0x80)
-				k--;
-			j = k;
+			j = char_back(u, room > 1 ? i + room - 1 : i, i);
 			p->line_open = 0;
 		}
 		if (j > i) {
@@ -142,8 +158,7 @@ ocr_text_cut(struct buf *b, size_t max)
 
 	if (b->len <= max)
 		return;
-	while (n > 0 && ((unsigned char)b->s[n] & 0xc0) == 0x80)
-		n--;
+	n = char_back((const unsigned char *)b->s, n, 0);
 	if (b->s[n] != ' ' && memchr(b->s, ' ', n))
 		while (b->s[n - 1] != ' ')
 			n--;	/* not in the middle of a word */
@@ -307,9 +322,8 @@ ocr_context(const struct ocr_page *p, size_t order, int nwords, struct buf *befo
 	}
 	if (before->len > OCR_CONTEXT_MAX) {
 		/* keep the words nearest the picture */
-		size_t cut = before->len - OCR_CONTEXT_MAX;
-		while (cut < before->len && ((unsigned char)before->s[cut] & 0xc0) == 0x80)
-			cut++;
+		size_t cut = char_on((const unsigned char *)before->s,
+		    before->len - OCR_CONTEXT_MAX, before->len);
 		memmove(before->s, before->s + cut, before->len - cut);
 		buf_truncate(before, before->len - cut);
 	}
